@@ -24,6 +24,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -48,6 +49,9 @@ DB_SUPERUSER = "postgres"
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
+DIR_PREFIX = "new-project-pg-"
+SHM_MIN_FREE = 1 << 30
+STALE_AFTER = 15 * 60.0
 
 # Settings for a disposable server: durability off, small footprint, quiet log.
 FAST_SETTINGS: dict[str, str] = {
@@ -358,10 +362,64 @@ def _terminate(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
+def _default_parent() -> Path:
+    """Where server directories go: RAM-backed /dev/shm when it is roomy, else the temp dir.
+
+    On a disk, CREATE DATABASE takes ~0.25 s even with fsync off; on tmpfs ~0.03 s, and
+    initdb is about three times faster. A server needs ~60 MB; Docker's default
+    /dev/shm is only 64 MB, hence the free-space check.
+    """
+    if env := os.environ.get("NEW_PROJECT_PG_TMPDIR"):
+        return Path(env)
+    shm = Path("/dev/shm")  # noqa: S108 - only a parent; mkdtemp makes a private dir in it
+    with contextlib.suppress(OSError):
+        if (
+            shm.is_dir()
+            and os.access(shm, os.W_OK | os.X_OK)
+            and shm.stat().st_mode & 0o1777 == 0o1777
+            and shutil.disk_usage(shm).free >= SHM_MIN_FREE
+        ):
+            return shm
+    return Path(tempfile.gettempdir())
+
+
+def _remove_stale(parent: Path, owner: int) -> None:
+    """Remove directories left by sessions that were killed before they could clean up.
+
+    Only ours, without a running server (a live one keeps data/postmaster.pid), and
+    not brand new (one being set up has no postmaster.pid yet). After a SIGKILL the
+    parent-death signal stops the server, but nothing is left to remove its files.
+    """
+    cutoff = time.time() - STALE_AFTER
+    for path in parent.glob(f"{DIR_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            if not stat.S_ISDIR(info.st_mode):
+                continue
+            if info.st_uid != owner or info.st_mtime > cutoff:
+                continue
+            pid_file = path / "data" / "postmaster.pid"
+            if pid_file.exists() and _pid_alive(int(pid_file.read_text().split()[0])):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _make_base_dir(base_dir: Path | None, run_as: _RunAs) -> Path:
-    parent = base_dir if base_dir is not None else Path(tempfile.gettempdir())
+    parent = base_dir if base_dir is not None else _default_parent()
     parent.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix="new-project-pg-", dir=parent))
+    if base_dir is None:
+        _remove_stale(parent, run_as.uid)
+    path = Path(tempfile.mkdtemp(prefix=DIR_PREFIX, dir=parent))
     path.chmod(0o700)
     if os.geteuid() == 0:
         os.chown(path, run_as.uid, run_as.gid)
@@ -443,8 +501,9 @@ def _wait_ready(server: PostgresServer, deadline: float) -> None:
 def start_postgres(base_dir: Path | None = None) -> PostgresServer:
     """Initialise and start a fresh server; stop it with ``.stop()``.
 
-    Files go into a new directory under ``base_dir`` (default: the system temp
-    dir), which must be traversable by the server's user. The server is also
+    Files go into a new directory under ``base_dir``, which must be traversable by
+    the server's user. The default is ``$NEW_PROJECT_PG_TMPDIR``, else /dev/shm when
+    it has room, else the system temp dir. The server is also
     stopped at interpreter exit and, if this process dies abruptly, by a
     parent-death signal.
     """
