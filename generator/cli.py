@@ -1,0 +1,238 @@
+"""The `new-project` command line: parse, call the modules below, report.
+
+Heavy modules (copier, questionary, the advisor) are imported inside the commands that
+need them, so `new-project --help` and `--version` start at once.
+
+Exit codes: 0 ok, 1 failure while working, 2 bad usage or input, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from generator import __version__
+from generator.advisor import NEEDS  # plain data, cheap: the help texts list the needs
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _DefaultToCreate(TyperGroup):
+    """`new-project DEST ...` means `new-project create DEST ...`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's own Context
+        own_options = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
+        if args and args[0] not in self.commands and args[0] not in own_options:
+            args = ["create", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultToCreate,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=(
+        "Recommend a Python web framework for what you are building and generate a "
+        "production-shaped starter.\n\n"
+        "Usage: new-project DEST [OPTIONS] (the same as `new-project create DEST`)."
+    ),
+)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"new-project: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _interrupted() -> NoReturn:
+    typer.echo("\nnew-project: interrupted; nothing was written.", err=True)
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"new-project {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Options shared by every command (none but --version and --help)."""
+
+
+@app.command()
+def create(
+    dest: Annotated[Path, typer.Argument(help="Directory to create (new or empty).")],
+    framework: Annotated[
+        str | None, typer.Option(help="django, fastapi, flask or litestar.")
+    ] = None,
+    need: Annotated[
+        list[str] | None,
+        typer.Option(metavar="NEED", help="What you are building (repeatable); see recommend -h."),
+    ] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(metavar="KEY=VALUE", help="Answer a template question (repeatable)."),
+    ] = None,
+    data_file: Annotated[
+        Path | None, typer.Option(help="YAML or JSON file of answers (KEY: VALUE).")
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Never prompt: unanswered questions take defaults.")
+    ] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Skip `git init` and the first commit.")
+    ] = False,
+    template_source: Annotated[
+        str | None,
+        typer.Option(help="Render from this git URL or path instead of the bundled template."),
+    ] = None,
+    vcs_ref: Annotated[
+        str | None, typer.Option(help="Template version (git tag or commit) to render.")
+    ] = None,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help="Allow a --template-source with tasks or Jinja extensions."),
+    ] = False,
+) -> None:
+    """Generate a project in DEST (asks what it does not know, on a terminal)."""
+    from generator import advisor, catalog, render
+
+    try:
+        needs = advisor.validate_needs(need or [])
+        if not defaults and not sys.stdin.isatty():
+            _fail(
+                "no terminal to ask questions on. Run again with --defaults, choosing answers "
+                "with --framework NAME, --need NEED, --data KEY=VALUE or --data-file FILE.",
+                EXIT_USAGE,
+            )
+        source = template_source or str(render.template_root())
+        questions = _local_questions(source)
+        answers: dict[str, Any] = render.collect_answers(questions, data or [], data_file)
+        if framework is not None:
+            if framework not in catalog.TEMPLATES:
+                _fail(
+                    f"unknown framework {framework!r}; choose one of "
+                    f"{', '.join(catalog.TEMPLATES)}.",
+                    EXIT_USAGE,
+                )
+            if answers.get("framework", framework) != framework:
+                _fail("--framework and --data framework=... disagree.", EXIT_USAGE)
+            answers["framework"] = framework
+        render.check_destination(dest.absolute())
+        if "framework" not in answers:
+            if not defaults:
+                from generator import prompts
+
+                answers["framework"] = prompts.choose_framework(needs)
+            elif needs:
+                answers["framework"] = advisor.recommend(needs).recommended
+        project = render.render_project(
+            dest,
+            src_path=source,
+            data=answers,
+            defaults=defaults,
+            vcs_ref=vcs_ref,
+            git=not no_git,
+            unsafe=trust,
+        )
+    except KeyboardInterrupt:
+        _interrupted()
+    except (advisor.UnknownNeedError, render.UsageError) as error:
+        _fail(str(error), EXIT_USAGE)
+    except render.RenderError as error:
+        _fail(str(error), EXIT_FAILURE)
+    _print_next_steps(project)
+
+
+def _local_questions(source: str) -> dict[str, dict[str, Any]] | None:
+    """The questions of a local template, to check answer keys before rendering."""
+    from generator import render
+
+    root = Path(source).expanduser()
+    return render.load_questions(root) if (root / "copier.yml").is_file() else None
+
+
+def _print_next_steps(project: Path) -> None:
+    from generator import catalog, render
+
+    answers = render.read_answers(project)
+    template = catalog.TEMPLATES.get(str(answers.get("framework")))
+    typer.echo(f"Created {project}" + (f" ({template.title})." if template else "."))
+    if template is None:
+        return
+    typer.echo("Next steps:")
+    typer.echo(f"  cd {project}")
+    typer.echo("  uv sync")
+    typer.echo(f"  {template.migrate}")
+    typer.echo("  uv run pytest")
+    typer.echo(f"  {template.serve.format(port=8000)}")
+
+
+@app.command(epilog="Needs: " + ", ".join(NEEDS) + ".")
+def recommend(
+    need: Annotated[
+        list[str] | None, typer.Option(metavar="NEED", help="What you are building (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Rank the frameworks for your needs, with reasons."""
+    import json
+
+    from generator import advisor
+
+    try:
+        result = advisor.recommend(need or [])
+    except advisor.UnknownNeedError as error:
+        _fail(str(error), EXIT_USAGE)
+    if as_json:
+        typer.echo(json.dumps(advisor.recommendation_to_json(result), indent=2))
+    else:
+        typer.echo(advisor.format_recommendation(result))
+
+
+@app.command("list")
+def list_templates(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the templates with their stack and commands."""
+    import json
+
+    from generator import catalog
+
+    if as_json:
+        typer.echo(json.dumps(catalog.list_json(), indent=2))
+        return
+    for template in catalog.TEMPLATES.values():
+        typer.echo(f"{template.name:<9} {template.summary}")
+        typer.echo(f"{'':<9} stack: {', '.join(template.stack)}")
+        typer.echo(f"{'':<9} serve: {template.serve}")
+
+
+@app.command()
+def update(
+    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path("."),
+    vcs_ref: Annotated[str | None, typer.Option(help="Template version to update to.")] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Keep recorded answers without prompting.")
+    ] = False,
+) -> None:
+    """Pull template improvements into a generated project."""
+    _fail("update is not available in this version yet.", EXIT_USAGE)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,261 @@
+"""Rendering with Copier, and the git work around it.
+
+A project is rendered into a temporary directory beside its destination and moved into
+place only when everything (Copier, `git init`, the first commit) has worked, so a failure
+or Ctrl-C never leaves half a project behind and never touches an existing file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator import __version__
+
+GIT_FALLBACK_EMAIL = "new-project@localhost"
+
+
+class UsageError(Exception):
+    """Bad input from the user: exit code 2, nothing written."""
+
+
+class RenderError(Exception):
+    """Something failed while working: exit code 1, nothing left behind."""
+
+
+def template_root() -> Path:
+    """The template shipped with the tool: inside the wheel, or this checkout's root."""
+    bundled = Path(__file__).parent / "_template"
+    if (bundled / "copier.yml").is_file():
+        return bundled
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "copier.yml").is_file():
+        return checkout
+    raise RenderError("The bundled template is missing: reinstall new-project.")
+
+
+def load_questions(root: Path) -> dict[str, dict[str, Any]]:
+    """The questions of a template's `copier.yml` (settings starting with `_` left out)."""
+    try:
+        config = yaml.safe_load((root / "copier.yml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise RenderError(f"Cannot read {root / 'copier.yml'}: {error}") from error
+    return {
+        key: value if isinstance(value, dict) else {"default": value}
+        for key, value in config.items()
+        if not key.startswith("_")
+    }
+
+
+def collect_answers(
+    questions: Mapping[str, Mapping[str, Any]] | None,
+    pairs: list[str],
+    data_file: Path | None,
+) -> dict[str, Any]:
+    """Answers from `--data-file` and `--data KEY=VALUE` (the latter win).
+
+    Keys and booleans are checked against `questions` when the template is local (None
+    otherwise: a remote template's questions are known only once Copier has fetched it).
+    """
+    answers: dict[str, Any] = {}
+    if data_file is not None:
+        answers.update(_read_data_file(data_file))
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--data takes KEY=VALUE, got {pair!r}.")
+        answers[key.strip()] = value
+    if questions is None:
+        return answers
+    unknown = sorted(set(answers) - set(questions))
+    if unknown:
+        raise UsageError(
+            f"Unknown answer key(s): {', '.join(unknown)}. Valid keys: {', '.join(questions)}."
+        )
+    for key, value in answers.items():
+        if questions[key].get("type") == "bool":
+            answers[key] = _as_bool(key, value)
+    return answers
+
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def _as_bool(key: str, value: Any) -> bool:
+    # Copier reads any unknown word as true; a typo should be an error instead.
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in _TRUE | _FALSE:
+        return word in _TRUE
+    raise UsageError(f"{key} takes true or false, got {value!r}.")
+
+
+def _read_data_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"Cannot read the data file {path}: {error.strerror}.") from error
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise UsageError(f"The data file {path} is not valid YAML or JSON: {error}") from error
+    if not isinstance(loaded, dict) or not all(isinstance(key, str) for key in loaded):
+        raise UsageError(f"The data file {path} must hold a mapping of answer keys to values.")
+    return loaded
+
+
+def check_destination(dest: Path) -> None:
+    """Refuse a destination that would overwrite or mix with existing files."""
+    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+        raise UsageError(f"{dest} exists and is not a directory.")
+    if dest.is_dir() and any(dest.iterdir()):
+        raise UsageError(f"{dest} exists and is not empty; choose a new directory.")
+    parent = _nearest_existing(dest.parent)
+    if not parent.is_dir():
+        raise UsageError(f"{parent} is not a directory.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"Cannot write in {parent}: permission denied.")
+
+
+def render_project(
+    dest: Path,
+    *,
+    src_path: str,
+    data: Mapping[str, Any],
+    defaults: bool,
+    vcs_ref: str | None = None,
+    git: bool = True,
+    unsafe: bool = False,
+) -> Path:
+    """Render the template into `dest` (new or empty), with a first commit unless `git=False`.
+
+    Raises UsageError for invalid answers and RenderError for failures; KeyboardInterrupt
+    passes through. In every one of those cases nothing is left at `dest`.
+    """
+    from copier import run_copy
+    from copier.errors import (
+        CopierError,
+        CopierWarning,
+        UnsafeTemplateError,
+        UserMessageError,
+    )
+
+    dest = dest.absolute()
+    check_destination(dest)
+    with _staging_dir(dest) as staged, warnings.catch_warnings():
+        # Copier warns about dirty or untagged local templates; the versioned store makes
+        # those impossible in normal use, and here the messages would only confuse.
+        warnings.simplefilter("ignore", CopierWarning)
+        try:
+            run_copy(
+                src_path,
+                staged,
+                data=dict(data),
+                defaults=defaults,
+                vcs_ref=vcs_ref,
+                quiet=True,
+                unsafe=unsafe,
+            )
+        except KeyboardInterrupt:
+            raise  # Copier's own Ctrl-C at a prompt too; the staging dir goes on exit
+        except ValueError as error:  # a validator's message, or a value outside a choice
+            raise UsageError(str(error)) from error
+        except (UserMessageError, UnsafeTemplateError) as error:
+            raise UsageError(str(error)) from error
+        except CopierError as error:
+            raise RenderError(f"Copier failed: {error}") from error
+        if git:
+            initial_commit(staged)
+        _move_into_place(staged, dest)
+    return dest
+
+
+@contextmanager
+def _staging_dir(dest: Path) -> Iterator[Path]:
+    """A directory named like `dest` inside a temporary one beside it; removed on exit.
+
+    Its name matters: Copier offers the folder name as the default project name.
+    Parents of `dest` that had to be created are removed again if nothing is moved in.
+    """
+    created = _create_parents(dest.parent)
+    holder = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-project-", dir=dest.parent))
+    try:
+        yield holder / dest.name
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
+        if not dest.exists():
+            for directory in reversed(created):
+                with contextlib.suppress(OSError):
+                    directory.rmdir()
+
+
+def _move_into_place(staged: Path, dest: Path) -> None:
+    # rename() is atomic and also replaces an empty directory.
+    try:
+        staged.rename(dest)
+    except OSError as error:
+        raise RenderError(f"Cannot move the project into {dest}: {error}") from error
+
+
+def initial_commit(project: Path) -> None:
+    """`git init` and one commit of everything not ignored, even with no git identity set."""
+    answers = read_answers(project)
+    name = str(answers.get("author_name") or "new-project")
+    email = str(answers.get("author_email") or GIT_FALLBACK_EMAIL)
+    env = {
+        **os.environ,
+        # Used only where the user's git configuration has no identity of its own.
+        "GIT_AUTHOR_NAME": os.environ.get("GIT_AUTHOR_NAME") or name,
+        "GIT_AUTHOR_EMAIL": os.environ.get("GIT_AUTHOR_EMAIL") or email,
+        "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME") or name,
+        "GIT_COMMITTER_EMAIL": os.environ.get("GIT_COMMITTER_EMAIL") or email,
+    }
+    message = f"Initial commit from new-project {__version__}"
+    for command in (
+        ["git", "init", "--quiet", "--initial-branch=main"],
+        ["git", "add", "--all"],
+        ["git", "commit", "--quiet", "--no-verify", "--no-gpg-sign", "--message", message],
+    ):
+        try:
+            subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
+        except FileNotFoundError as error:
+            raise RenderError("git is not installed; use --no-git to skip it.") from error
+        except subprocess.CalledProcessError as error:
+            output = error.stderr.decode(errors="replace").strip()
+            raise RenderError(f"{' '.join(command[:2])} failed: {output}") from error
+
+
+def read_answers(project: Path) -> dict[str, Any]:
+    path = project / ".copier-answers.yml"
+    if not path.is_file():
+        return {}
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _create_parents(path: Path) -> list[Path]:
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        directory.mkdir()
+    return list(reversed(missing))
