@@ -42,7 +42,7 @@ def test_recommend_json_ranks_the_expected_framework_first(needs: list[str], exp
     data = json.loads(result.stdout)
     assert data["recommended"] == expected
     ranking = data["ranking"]
-    assert [entry["framework"] for entry in ranking][0] == expected
+    assert next(entry["framework"] for entry in ranking) == expected
     assert sorted(entry["framework"] for entry in ranking) == sorted(catalog.TEMPLATES)
     assert ranking[0]["reasons"], "the pick must come with reasons"
     assert all(isinstance(reason, str) and reason for reason in ranking[0]["reasons"])
@@ -59,7 +59,8 @@ def test_recommend_rejects_an_unknown_need_with_the_valid_list() -> None:
     result = run_cli("recommend", "--need", "blockchain")
     assert result.returncode == 2
     assert "blockchain" in result.stderr
-    assert "full-stack" in result.stderr and "dependency-injection" in result.stderr
+    assert "full-stack" in result.stderr
+    assert "dependency-injection" in result.stderr
 
 
 def test_list_json_gives_every_template_with_its_commands() -> None:
