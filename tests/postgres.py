@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
 import os
 import pwd
 import re
@@ -157,20 +158,28 @@ class _RunAs:
 def _ensure_os_user(name: str) -> pwd.struct_passwd:
     """The unprivileged system user, created if it does not exist yet.
 
-    Several pytest-xdist workers may get here at once; useradd then fails on the
-    /etc/passwd lock or because another worker created the user first, so retry
-    and accept the user as soon as it exists.
+    Several pytest-xdist workers may get here at once. useradd's own locking is
+    not enough: two concurrent ``useradd`` runs were seen to both succeed, the
+    second rewriting the first one's entry with a different uid. So creation is
+    serialised with a lock file, and the user looked up again under the lock.
     """
+    with contextlib.suppress(KeyError):
+        return pwd.getpwnam(name)
     useradd = shutil.which("useradd")
-    last_error = ""
-    for attempt in range(20):
+    if useradd is None:
+        raise PostgresError(
+            f"running as root and user {name!r} does not exist; useradd not found "
+            f"to create it (set NEW_PROJECT_PG_OS_USER to an existing unprivileged user)"
+        )
+    # /run is root's own (we are root here); a world-writable dir would let anyone hold the lock.
+    run = Path("/run")
+    lock_dir = run if run.is_dir() else Path(tempfile.gettempdir())
+    lock_path = lock_dir / f"{DIR_PREFIX}useradd.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         with contextlib.suppress(KeyError):
             return pwd.getpwnam(name)
-        if useradd is None:
-            raise PostgresError(
-                f"running as root and user {name!r} does not exist; useradd not found "
-                f"to create it (set NEW_PROJECT_PG_OS_USER to an existing unprivileged user)"
-            )
         result = subprocess.run(
             [
                 useradd,
@@ -189,11 +198,13 @@ def _ensure_os_user(name: str) -> pwd.struct_passwd:
             text=True,
             check=False,
         )
-        if result.returncode == 0:
-            continue
-        last_error = (result.stderr or result.stdout).strip()
-        time.sleep(0.05 * (attempt + 1))
-    raise PostgresError(f"could not create system user {name!r}: {last_error}")
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            output = (result.stderr or result.stdout).strip()
+            raise PostgresError(f"could not create system user {name!r}: {output}") from None
+    finally:
+        os.close(fd)
 
 
 def _run_as() -> _RunAs:
@@ -471,7 +482,8 @@ def _initdb(bin_dir: Path, run_as: _RunAs, base: Path, data_dir: Path, password:
     finally:
         pwfile.unlink(missing_ok=True)
     if result.returncode != 0:
-        raise PostgresError(f"initdb failed ({result.returncode}):\n{result.stderr.strip()}")
+        output = (result.stdout + result.stderr).strip()
+        raise PostgresError(f"initdb failed ({result.returncode}):\n{output}")
 
 
 def _wait_ready(server: PostgresServer, deadline: float) -> None:
