@@ -1,0 +1,71 @@
+"""Plain Copier on this repository renders what `new-project` renders."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET_LINE = re.compile(r"^(SECRET_KEY=).*$", re.MULTILINE)
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file's text, minus what is expected to differ between two renders."""
+    files: dict[str, str] = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if not path.is_file() or relative.startswith(".git/"):
+            continue
+        if relative == ".copier-answers.yml":
+            continue  # records where the template came from, which differs by design
+        # The development key is random on each render.
+        files[relative] = SECRET_LINE.sub(r"\1<random>", path.read_text(encoding="utf-8"))
+    return files
+
+
+@pytest.mark.parametrize("framework", ["django", "fastapi", "flask", "litestar"])
+def test_copier_copy_renders_the_same_files_as_new_project(tmp_path: Path, framework: str) -> None:
+    # HEAD, so that a tag older than the working tree is not what is compared.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--quiet",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "-d",
+            f"framework={framework}",
+            str(REPO),
+            str(tmp_path / "copier" / "out"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            str(tmp_path / "tool" / "out"),
+            "--framework",
+            framework,
+            "--defaults",
+            "--no-git",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    by_copier = tree(tmp_path / "copier" / "out")
+    by_tool = tree(tmp_path / "tool" / "out")
+    assert sorted(by_copier) == sorted(by_tool)
+    for name, text in by_copier.items():
+        assert by_tool[name] == text, f"{name} differs"
+    assert (tmp_path / "copier" / "out" / ".copier-answers.yml").is_file()
+    assert (tmp_path / "tool" / "out" / ".copier-answers.yml").is_file()
