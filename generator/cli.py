@@ -119,6 +119,7 @@ def create(
                 EXIT_USAGE,
             )
         source = template_source or str(render.template_root())
+        render.check_trusted(source, trust=trust)
         questions = _local_questions(source)
         answers: dict[str, Any] = render.collect_answers(questions, data or [], data_file)
         if framework is not None:
@@ -131,14 +132,15 @@ def create(
             if answers.get("framework", framework) != framework:
                 _fail("--framework and --data framework=... disagree.", EXIT_USAGE)
             answers["framework"] = framework
+        if "framework" not in answers and defaults and needs:
+            answers["framework"] = advisor.recommend(needs).recommended
+        _check_answers(questions, answers, dest, defaults=defaults)
         render.check_destination(dest.absolute())
-        if "framework" not in answers:
-            if not defaults:
-                from generator import prompts
+        if "framework" not in answers and not defaults:
+            from generator import prompts
 
-                answers["framework"] = prompts.choose_framework(needs)
-            elif needs:
-                answers["framework"] = advisor.recommend(needs).recommended
+            answers["framework"] = prompts.choose_framework(needs)
+            _check_answers(questions, answers, dest, defaults=defaults)
         project = render.render_project(
             dest,
             src_path=source,
@@ -155,6 +157,34 @@ def create(
     except render.RenderError as error:
         _fail(str(error), EXIT_FAILURE)
     _print_next_steps(project)
+
+
+def _check_answers(
+    questions: dict[str, dict[str, Any]] | None,
+    answers: dict[str, Any],
+    dest: Path,
+    *,
+    defaults: bool,
+) -> None:
+    """One clear error before any prompt or file if a given (or, with --defaults, derived)
+    answer is invalid. Without a framework yet, its own questions are checked later."""
+    from generator import render
+
+    if questions is None:
+        return
+    errors = render.validate_answers(questions, answers, folder_name=dest.absolute().name)
+    if not defaults:  # what is not given will be asked, with the same validators
+        errors = {key: error for key, error in errors.items() if key in answers}
+    if "framework" not in answers and not defaults:
+        errors = {key: error for key, error in errors.items() if "when" not in questions[key]}
+    errors = {
+        key: error if error.startswith(key) else f"{key}: {error}" for key, error in errors.items()
+    }
+    given = [error for key, error in errors.items() if key in answers]
+    if given:
+        _fail(" ".join(given), EXIT_USAGE)
+    for key, error in errors.items():  # a default derived from the answers (--defaults)
+        _fail(f"{error} Choose one with --data {key}=VALUE.", EXIT_USAGE)
 
 
 def _local_questions(source: str) -> dict[str, dict[str, Any]] | None:

@@ -44,17 +44,140 @@ def template_root() -> Path:
     raise RenderError("The bundled template is missing: reinstall new-project.")
 
 
-def load_questions(root: Path) -> dict[str, dict[str, Any]]:
-    """The questions of a template's `copier.yml` (settings starting with `_` left out)."""
+def _load_config(root: Path) -> dict[str, Any]:
     try:
         config = yaml.safe_load((root / "copier.yml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise RenderError(f"Cannot read {root / 'copier.yml'}: {error}") from error
+    return config if isinstance(config, dict) else {}
+
+
+def load_questions(root: Path) -> dict[str, dict[str, Any]]:
+    """The questions of a template's `copier.yml` (settings starting with `_` left out)."""
     return {
         key: value if isinstance(value, dict) else {"default": value}
-        for key, value in config.items()
+        for key, value in _load_config(root).items()
         if not key.startswith("_")
     }
+
+
+def check_trusted(source: str, *, trust: bool) -> None:
+    """Refuse a local template that runs code here (tasks, Jinja extensions) unless trusted.
+
+    Copier makes the same check for any source, but only once our own questions are
+    answered; checking a local template first stops before the first prompt.
+    """
+    root = Path(source).expanduser()
+    if trust or not (root / "copier.yml").is_file():
+        return
+    config = _load_config(root)
+    features = [name for name in ("tasks", "jinja_extensions") if config.get(f"_{name}")]
+    if features:
+        raise UsageError(_untrusted(source, ", ".join(features)))
+
+
+def _untrusted(source: str, features: str) -> str:
+    return (
+        f"The template {source} uses {features}, which can run code on this machine. "
+        "Pass --trust only if you trust it."
+    )
+
+
+def validate_answers(
+    questions: Mapping[str, Mapping[str, Any]],
+    answers: Mapping[str, Any],
+    *,
+    folder_name: str = "",
+) -> dict[str, str]:
+    """Check answers the way Copier will, before any prompt or file: errors by key.
+
+    Goes through the questions in order, like Copier: a question's value is its answer or
+    its rendered default, and later defaults, `when:` conditions and validators see the
+    values before them. Reports answers outside `choices`, answers to questions whose
+    `when:` is false, and validator messages (defaults included: the caller decides which
+    keys matter). Validators are rendered in Copier's own sandboxed Jinja environment.
+    """
+    from copier._tools import cast_to_bool
+
+    env = _copier_jinja_env()
+
+    def render(value: Any, context: Mapping[str, Any]) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return env.from_string(value).render(context)
+        except Exception as error:  # Copier shows a failing template's error as the message
+            return str(error) or type(error).__name__
+
+    context: dict[str, Any] = {"_folder_name": folder_name}
+    errors: dict[str, str] = {}
+    for key, question in questions.items():
+        applies = "when" not in question or cast_to_bool(render(question["when"], context))
+        try:
+            value = _cast(
+                key,
+                question,
+                answers[key] if key in answers else render(question.get("default"), context),
+            )
+        except UsageError as error:
+            errors[key] = str(error)
+            continue
+        context[key] = value
+        if not applies:
+            if key in answers:
+                condition = str(question["when"]).strip().removeprefix("{{").removesuffix("}}")
+                errors[key] = (
+                    f"{key} does not apply here: it is asked only when {condition.strip()}."
+                )
+            continue
+        choices = _choice_values(question.get("choices"), context, render)
+        if choices and value not in choices:
+            listed = ", ".join(str(choice) for choice in choices)
+            errors[key] = f"{key} must be one of {listed}; got {value!r}."
+            continue
+        if question.get("validator"):
+            message = str(render(question["validator"], context)).strip()
+            if message:
+                errors[key] = message
+    return errors
+
+
+def _copier_jinja_env() -> Any:
+    """A Jinja environment like the one Copier renders templates with (its default set)."""
+    from copier._jinja_ext import YieldExtension
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension", YieldExtension]
+    )
+
+
+def _cast(key: str, question: Mapping[str, Any], value: Any) -> Any:
+    kind = question.get("type", "str")
+    if kind == "bool":
+        return _as_bool(key, value)
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"{key} takes a number ({kind}), got {value!r}.") from error
+    if kind == "str":
+        return "" if value is None else str(value)
+    return value
+
+
+def _choice_values(choices: Any, context: Mapping[str, Any], render: Any) -> list[Any]:
+    """The values of Copier's choice forms: a list, `label: value` pairs or `[label, value]`."""
+    if isinstance(choices, dict):
+        items = list(choices.values())
+    elif isinstance(choices, list):
+        items = [item[1] if isinstance(item, list) and len(item) == 2 else item for item in choices]
+    else:
+        return []
+    values = [item.get("value") if isinstance(item, dict) else item for item in items]
+    return [render(value, context) for value in values]
 
 
 def collect_answers(
@@ -172,7 +295,10 @@ def render_project(
             raise  # Copier's own Ctrl-C at a prompt too; the staging dir goes on exit
         except ValueError as error:  # a validator's message, or a value outside a choice
             raise UsageError(str(error)) from error
-        except (UserMessageError, UnsafeTemplateError) as error:
+        except UnsafeTemplateError as error:
+            features = str(error).partition(": ")[2].partition(".")[0] or "tasks"
+            raise UsageError(_untrusted(src_path, features)) from error
+        except UserMessageError as error:
             raise UsageError(str(error)) from error
         except CopierError as error:
             raise RenderError(f"Copier failed: {error}") from error
