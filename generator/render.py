@@ -274,6 +274,7 @@ def render_project(
         UnsafeTemplateError,
         UserMessageError,
     )
+    from jinja2 import TemplateError
 
     dest = dest.absolute()
     check_destination(dest)
@@ -302,6 +303,11 @@ def render_project(
             raise UsageError(str(error)) from error
         except CopierError as error:
             raise RenderError(f"Copier failed: {error}") from error
+        except TemplateError as error:  # a broken template file, found half-way through
+            raise RenderError(f"The template failed to render: {error}") from error
+        except Exception as error:  # git, the file system...: one message, not a traceback
+            detail = getattr(error, "stderr", None) or str(error) or type(error).__name__
+            raise RenderError(f"Rendering failed: {str(detail).strip()}") from error
         if git:
             initial_commit(staged)
         _move_into_place(staged, dest)
