@@ -228,6 +228,8 @@ def _as_bool(key: str, value: Any) -> bool:
 def _read_data_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"The data file {path} is not UTF-8 text.") from error
     except OSError as error:
         raise UsageError(f"Cannot read the data file {path}: {error.strerror}.") from error
     try:
