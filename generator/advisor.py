@@ -61,9 +61,7 @@ class UnknownNeedError(ValueError):
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             parts.append(f"{name!r}{hint}")
         label = "need" if len(unknown) == 1 else "needs"
-        super().__init__(
-            f"Unknown {label}: {', '.join(parts)}. Valid needs: {', '.join(NEEDS)}."
-        )
+        super().__init__(f"Unknown {label}: {', '.join(parts)}. Valid needs: {', '.join(NEEDS)}.")
 
 
 @dataclass(frozen=True)
@@ -97,134 +95,272 @@ class Recommendation:
 # Weights: 3 = a central strength for this need, 2 = a strong fit, 1 = it works well enough.
 REASONS: dict[str, tuple[Reason, ...]] = {
     "full-stack": (
-        Reason("django", 3, "Covers a whole web application in one package: ORM, templates, "
-               "forms, sessions and security defaults are all built in."),
+        Reason(
+            "django",
+            3,
+            "Covers a whole web application in one package: ORM, templates, "
+            "forms, sessions and security defaults are all built in.",
+        ),
     ),
     "relational": (
-        Reason("django", 3, "Its own ORM and schema migrations are made for data-model-heavy "
-               "apps on PostgreSQL, MySQL, SQLite or Oracle."),
+        Reason(
+            "django",
+            3,
+            "Its own ORM and schema migrations are made for data-model-heavy "
+            "apps on PostgreSQL, MySQL, SQLite or Oracle.",
+        ),
     ),
     "admin": (
-        Reason("django", 3, "Generates a working admin, with list, create, edit and delete "
-               "screens over your models, from almost no code."),
+        Reason(
+            "django",
+            3,
+            "Generates a working admin, with list, create, edit and delete "
+            "screens over your models, from almost no code.",
+        ),
     ),
     "auth": (
-        Reason("django", 3, "Accounts, permissions and sessions are part of the framework, "
-               "so there is nothing to wire together."),
+        Reason(
+            "django",
+            3,
+            "Accounts, permissions and sessions are part of the framework, "
+            "so there is nothing to wire together.",
+        ),
     ),
     "cms": (
-        Reason("django", 3, "Content-heavy sites and CMS-style products are a core use case; "
-               "templates and the admin do much of the work."),
+        Reason(
+            "django",
+            3,
+            "Content-heavy sites and CMS-style products are a core use case; "
+            "templates and the admin do much of the work.",
+        ),
     ),
     "conventions": (
-        Reason("django", 3, "Decides where things go (apps, settings), which gives one "
-               "cohesive, well-travelled route to production."),
+        Reason(
+            "django",
+            3,
+            "Decides where things go (apps, settings), which gives one "
+            "cohesive, well-travelled route to production.",
+        ),
     ),
     "mature-ecosystem": (
-        Reason("django", 3, "A very large, long-established ecosystem (Django REST Framework "
-               "among it) and a deep pool of developers to hire from."),
-        Reason("flask", 2, "A big, modular set of mature extensions and excellent "
-               "documentation built up over many years."),
+        Reason(
+            "django",
+            3,
+            "A very large, long-established ecosystem (Django REST Framework "
+            "among it) and a deep pool of developers to hire from.",
+        ),
+        Reason(
+            "flask",
+            2,
+            "A big, modular set of mature extensions and excellent "
+            "documentation built up over many years.",
+        ),
     ),
     "api": (
-        Reason("fastapi", 3, "The usual choice for a new standalone API: Pydantic checks "
-               "every request and the docs are generated for you."),
-        Reason("litestar", 2, "Built for API services, with more structure out of the box "
-               "than FastAPI."),
-        Reason("django", 1, "Django REST Framework is a mature, battle-tested way to serve "
-               "an API from a Django code base."),
-        Reason("flask", 1, "Extensions such as Flask-Smorest or Flask-RESTful add REST "
-               "endpoints on top of the minimal core."),
+        Reason(
+            "fastapi",
+            3,
+            "The usual choice for a new standalone API: Pydantic checks "
+            "every request and the docs are generated for you.",
+        ),
+        Reason(
+            "litestar",
+            2,
+            "Built for API services, with more structure out of the box than FastAPI.",
+        ),
+        Reason(
+            "django",
+            1,
+            "Django REST Framework is a mature, battle-tested way to serve "
+            "an API from a Django code base.",
+        ),
+        Reason(
+            "flask",
+            1,
+            "Extensions such as Flask-Smorest or Flask-RESTful add REST "
+            "endpoints on top of the minimal core.",
+        ),
     ),
     "microservice": (
-        Reason("fastapi", 2, "Lean, async-native services that do one job over HTTP are "
-               "what it was designed for."),
-        Reason("flask", 2, "A focused service can stay tiny: you add only the pieces that "
-               "one service needs."),
-        Reason("litestar", 1, "Its async-first core and built-in dependency injection suit "
-               "service-sized APIs."),
+        Reason(
+            "fastapi",
+            2,
+            "Lean, async-native services that do one job over HTTP are what it was designed for.",
+        ),
+        Reason(
+            "flask",
+            2,
+            "A focused service can stay tiny: you add only the pieces that one service needs.",
+        ),
+        Reason(
+            "litestar",
+            1,
+            "Its async-first core and built-in dependency injection suit service-sized APIs.",
+        ),
     ),
     "spa-backend": (
-        Reason("fastapi", 3, "JSON backends for single-page and mobile front ends are a "
-               "primary target, with a typed schema the front end can rely on."),
-        Reason("litestar", 1, "Being API-first as well, it fits the JSON backend a front "
-               "end talks to."),
+        Reason(
+            "fastapi",
+            3,
+            "JSON backends for single-page and mobile front ends are a "
+            "primary target, with a typed schema the front end can rely on.",
+        ),
+        Reason(
+            "litestar", 1, "Being API-first as well, it fits the JSON backend a front end talks to."
+        ),
     ),
     "async": (
-        Reason("fastapi", 3, "Async from end to end: built on Starlette and ASGI, so "
-               "awaiting slow external calls is the normal way to write a handler."),
+        Reason(
+            "fastapi",
+            3,
+            "Async from end to end: built on Starlette and ASGI, so "
+            "awaiting slow external calls is the normal way to write a handler.",
+        ),
         Reason("litestar", 2, "Async-first by design and running on ASGI, like FastAPI."),
-        Reason("django", 1, "Runs on ASGI with async views and an async ORM that is still "
-               "maturing, so async work is possible without leaving Django."),
+        Reason(
+            "django",
+            1,
+            "Runs on ASGI with async views and an async ORM that is still "
+            "maturing, so async work is possible without leaving Django.",
+        ),
     ),
     "high-concurrency": (
-        Reason("fastapi", 3, "Among the fastest Python frameworks for I/O-bound work with "
-               "many requests in flight at once."),
-        Reason("litestar", 2, "Async-native and built with performance in mind, it sits "
-               "beside FastAPI at the fast end for I/O-bound APIs."),
+        Reason(
+            "fastapi",
+            3,
+            "Among the fastest Python frameworks for I/O-bound work with "
+            "many requests in flight at once.",
+        ),
+        Reason(
+            "litestar",
+            2,
+            "Async-native and built with performance in mind, it sits "
+            "beside FastAPI at the fast end for I/O-bound APIs.",
+        ),
     ),
     "typed-validation": (
-        Reason("fastapi", 3, "Type hints drive parsing, validation and serialisation through "
-               "Pydantic v2, so bad input is rejected before your code runs."),
-        Reason("litestar", 2, "Validates with Pydantic or attrs models and shapes what goes "
-               "in and out through DTOs."),
-        Reason("django", 1, "Forms and DRF serializers validate input, although type hints "
-               "stay optional."),
+        Reason(
+            "fastapi",
+            3,
+            "Type hints drive parsing, validation and serialisation through "
+            "Pydantic v2, so bad input is rejected before your code runs.",
+        ),
+        Reason(
+            "litestar",
+            2,
+            "Validates with Pydantic or attrs models and shapes what goes in and out through DTOs.",
+        ),
+        Reason(
+            "django",
+            1,
+            "Forms and DRF serializers validate input, although type hints stay optional.",
+        ),
     ),
     "openapi": (
-        Reason("fastapi", 3, "Serves Swagger UI and ReDoc from an OpenAPI schema derived "
-               "from your code, so the docs never drift from it."),
-        Reason("litestar", 2, "Also produces an OpenAPI schema from your route handlers "
-               "without extra tooling."),
+        Reason(
+            "fastapi",
+            3,
+            "Serves Swagger UI and ReDoc from an OpenAPI schema derived "
+            "from your code, so the docs never drift from it.",
+        ),
+        Reason(
+            "litestar",
+            2,
+            "Also produces an OpenAPI schema from your route handlers without extra tooling.",
+        ),
         Reason("flask", 1, "Flask-Smorest can generate OpenAPI docs for a Flask API."),
     ),
     "ai-ml": (
-        Reason("fastapi", 3, "The de facto home for model serving and agent or inference "
-               "APIs, where async concurrency keeps the server busy while models work."),
+        Reason(
+            "fastapi",
+            3,
+            "The de facto home for model serving and agent or inference "
+            "APIs, where async concurrency keeps the server busy while models work.",
+        ),
     ),
     "llm-streaming": (
-        Reason("fastapi", 3, "Any handler can be async and stream its response, which suits "
-               "sending LLM output token by token."),
+        Reason(
+            "fastapi",
+            3,
+            "Any handler can be async and stream its response, which suits "
+            "sending LLM output token by token.",
+        ),
         Reason("litestar", 1, "Its async-first core streams responses as well."),
     ),
     "websockets": (
-        Reason("fastapi", 2, "First-class async makes WebSocket endpoints simple to add next "
-               "to ordinary routes."),
-        Reason("litestar", 1, "Handles WebSockets on the same async foundation as its HTTP "
-               "routes."),
+        Reason(
+            "fastapi",
+            2,
+            "First-class async makes WebSocket endpoints simple to add next to ordinary routes.",
+        ),
+        Reason(
+            "litestar", 1, "Handles WebSockets on the same async foundation as its HTTP routes."
+        ),
     ),
     "small": (
-        Reason("flask", 3, "A minimal core keeps a small service small, where Django's "
-               "structure would be overkill."),
+        Reason(
+            "flask",
+            3,
+            "A minimal core keeps a small service small, where Django's "
+            "structure would be overkill.",
+        ),
     ),
     "prototype": (
-        Reason("flask", 3, "Very little ceremony between an idea and a running endpoint, with "
-               "a development server and debugger included."),
+        Reason(
+            "flask",
+            3,
+            "Very little ceremony between an idea and a running endpoint, with "
+            "a development server and debugger included.",
+        ),
     ),
     "full-control": (
-        Reason("flask", 3, "No prescribed layout or ORM: you pick every component and design "
-               "the stack yourself."),
+        Reason(
+            "flask",
+            3,
+            "No prescribed layout or ORM: you pick every component and design the stack yourself.",
+        ),
         Reason("fastapi", 1, "Leaves the project layout and the data layer up to you."),
     ),
     "beginner": (
-        Reason("flask", 3, "The gentlest start: its minimal core keeps the request/response "
-               "cycle easy to follow."),
-        Reason("fastapi", 2, "Friendly to newcomers who are already comfortable with Python "
-               "type hints."),
-        Reason("django", 1, "Steeper at first because of its conventions, but it teaches a "
-               "complete production-grade structure and is the skill most asked for in "
-               "full-stack Python roles."),
+        Reason(
+            "flask",
+            3,
+            "The gentlest start: its minimal core keeps the request/response cycle easy to follow.",
+        ),
+        Reason(
+            "fastapi",
+            2,
+            "Friendly to newcomers who are already comfortable with Python type hints.",
+        ),
+        Reason(
+            "django",
+            1,
+            "Steeper at first because of its conventions, but it teaches a "
+            "complete production-grade structure and is the skill most asked for in "
+            "full-stack Python roles.",
+        ),
     ),
     "dependency-injection": (
-        Reason("litestar", 3, "Dependency injection is built in and central to how an "
-               "application is put together."),
+        Reason(
+            "litestar",
+            3,
+            "Dependency injection is built in and central to how an application is put together.",
+        ),
         Reason("fastapi", 1, "Offers a lightweight dependency system through Depends."),
     ),
     "structure": (
-        Reason("litestar", 3, "Gives API services more structure than FastAPI in a "
-               "batteries-included, async-first package."),
-        Reason("django", 2, "Its fixed layout of apps and settings carries a large project "
-               "without you having to invent one."),
+        Reason(
+            "litestar",
+            3,
+            "Gives API services more structure than FastAPI in a "
+            "batteries-included, async-first package.",
+        ),
+        Reason(
+            "django",
+            2,
+            "Its fixed layout of apps and settings carries a large project "
+            "without you having to invent one.",
+        ),
     ),
 }
 
@@ -329,10 +465,16 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(frozenset({"websockets"}), alternative=TORNADO),
     Rule(_ASYNC, and_any=_FLASK_STYLE, alternative=QUART),
-    Rule(frozenset({"full-control"}), unless_any=frozenset({"small", "prototype"}),
-         alternative=PYRAMID),
-    Rule(frozenset({"async", "high-concurrency"}), and_any=frozenset({"microservice", "small"}),
-         alternative=SANIC),
+    Rule(
+        frozenset({"full-control"}),
+        unless_any=frozenset({"small", "prototype"}),
+        alternative=PYRAMID,
+    ),
+    Rule(
+        frozenset({"async", "high-concurrency"}),
+        and_any=frozenset({"microservice", "small"}),
+        alternative=SANIC,
+    ),
 )
 
 NO_NEEDS_NOTE = (
@@ -413,11 +555,12 @@ def _tie_note(ranking: tuple[Ranked, ...], chosen: frozenset[str]) -> str:
             (n for n in NEEDS if n not in chosen),
             key=lambda n: -(_weight(r.framework, n) - max(_weight(o, n) for o in others)),
         )
-        best = [n for n in favoured[:2]
-                if _weight(r.framework, n) > max(_weight(o, n) for o in others)]
+        best = [
+            n for n in favoured[:2] if _weight(r.framework, n) > max(_weight(o, n) for o in others)
+        ]
         if best:
             hints.append(f"{' or '.join(best)} for {TITLES[r.framework]}")
-    text = (f"{listed} tie at {first.score} points; {names[0]} is listed first because {why}.")
+    text = f"{listed} tie at {first.score} points; {names[0]} is listed first because {why}."
     if hints:
         text += " Adding a need would separate them: " + "; ".join(hints) + "."
     return text
@@ -441,9 +584,13 @@ def format_recommendation(rec: Recommendation) -> str:
     """The recommendation as plain text for a terminal."""
 
     def wrap(text: str, indent: str, bullet: str) -> str:
-        return textwrap.fill(text, width=88, initial_indent=indent + bullet,
-                             subsequent_indent=indent + " " * len(bullet),
-                             break_on_hyphens=False)
+        return textwrap.fill(
+            text,
+            width=88,
+            initial_indent=indent + bullet,
+            subsequent_indent=indent + " " * len(bullet),
+            break_on_hyphens=False,
+        )
 
     lines = [f"Recommended: {TITLES[rec.recommended]} ({rec.recommended})", "", "Ranking:"]
     for place, ranked in enumerate(rec.ranking, start=1):
