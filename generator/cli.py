@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from generator import __version__
 from generator.advisor import NEEDS  # plain data, cheap: the help texts list the needs
+
+if TYPE_CHECKING:
+    from generator.render import UpdateResult
+    from generator.store import StoreVersion
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -108,7 +112,7 @@ def create(
     ] = False,
 ) -> None:
     """Generate a project in DEST (asks what it does not know, on a terminal)."""
-    from generator import advisor, catalog, render
+    from generator import advisor, catalog, render, store
 
     try:
         needs = advisor.validate_needs(need or [])
@@ -118,9 +122,11 @@ def create(
                 "with --framework NAME, --need NEED, --data KEY=VALUE or --data-file FILE.",
                 EXIT_USAGE,
             )
-        source = template_source or str(render.template_root())
-        render.check_trusted(source, trust=trust)
-        questions = _local_questions(source)
+        # Without --template-source the templates come from the versioned store (synced
+        # below, once the answers are known to be good); its questions are the shipped ones.
+        source = render.normalize_source(template_source) if template_source else None
+        render.check_trusted(source or str(render.template_root()), trust=trust)
+        questions = _local_questions(source or str(render.template_root()))
         answers: dict[str, Any] = render.collect_answers(questions, data or [], data_file)
         if framework is not None:
             if framework not in catalog.TEMPLATES:
@@ -136,6 +142,7 @@ def create(
             answers["framework"] = advisor.recommend(needs).recommended
         _check_answers(questions, answers, dest, defaults=defaults)
         render.check_destination(dest.absolute())
+        source, vcs_ref = _template_version(source, vcs_ref)
         if "framework" not in answers and not defaults:
             from generator import prompts
 
@@ -154,9 +161,34 @@ def create(
         _interrupted()
     except (advisor.UnknownNeedError, render.UsageError) as error:
         _fail(str(error), EXIT_USAGE)
-    except render.RenderError as error:
+    except (render.RenderError, store.StoreError) as error:
         _fail(str(error), EXIT_FAILURE)
     _print_next_steps(project)
+
+
+def _template_version(source: str | None, vcs_ref: str | None) -> tuple[str, str | None]:
+    """The source and version to render: the store's tag of the shipped templates, or
+    --template-source (with a warning if projects made from it could not be updated)."""
+    from generator import render, store
+
+    if source is not None:
+        problem = render.source_version_problem(source)
+        if problem:
+            typer.echo(f"new-project: warning: {problem}", err=True)
+        return source, vcs_ref
+    current = store.sync()
+    _note_rebuilt(current)
+    return current.src_path, vcs_ref or current.tag
+
+
+def _note_rebuilt(current: StoreVersion) -> None:
+    if current.rebuilt:
+        typer.echo(
+            f"new-project: warning: the template store {current.path} was damaged and has "
+            "been rebuilt; projects made from older versions cannot be updated until those "
+            "versions are added again (see the update docs).",
+            err=True,
+        )
 
 
 def _check_answers(
@@ -258,9 +290,77 @@ def update(
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Keep recorded answers without prompting.")
     ] = False,
+    trust: Annotated[
+        bool,
+        typer.Option(
+            "--trust", help="Allow a --template-source's tasks or migrations to run code here."
+        ),
+    ] = False,
 ) -> None:
-    """Pull template improvements into a generated project."""
-    _fail("update is not available in this version yet.", EXIT_USAGE)
+    """Pull template improvements into a generated project (a 3-way merge with your edits).
+
+    Refuses uncommitted changes. Conflicting edits are left as <<<<<<< markers in the files
+    named at the end, with exit code 1.
+    """
+    from generator import render, store
+
+    try:
+        recorded = render.check_updatable(path)
+        if not defaults and not sys.stdin.isatty():
+            _fail(
+                "no terminal to ask questions on. Run again with --defaults to keep the "
+                "recorded answers (new questions take their defaults).",
+                EXIT_USAGE,
+            )
+        source, old = str(recorded["_src_path"]), str(recorded["_commit"])
+        if store.is_store(source):
+            current = store.sync()
+            _note_rebuilt(current)
+            if not store.has_tag(old):
+                _fail(_missing_version(old), EXIT_FAILURE)
+            vcs_ref = vcs_ref or current.tag
+            trust = True  # the store holds only the templates shipped with this tool
+        elif vcs_ref is None:
+            render.check_source_versions(source)
+        result = render.update_project(path, vcs_ref=vcs_ref, defaults=defaults, unsafe=trust)
+    except KeyboardInterrupt:
+        typer.echo("\nnew-project: interrupted; the project is as it was.", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except render.UsageError as error:
+        _fail(str(error), EXIT_USAGE)
+    except (render.RenderError, store.StoreError) as error:
+        _fail(str(error), EXIT_FAILURE)
+    _report_update(result)
+
+
+def _missing_version(version: str) -> str:
+    return (
+        f"this project was made from template version {version}, which the template store "
+        "on this machine does not hold (it keeps the versions new-project has run here), so "
+        "there is nothing to compare your files with. Run that version once to add it, e.g. "
+        f"`uvx --from new-project-advisor=={version} new-project update --defaults`, "
+        "then update again."
+    )
+
+
+def _report_update(result: UpdateResult) -> None:
+    if result.old_version == result.new_version:
+        typer.echo(f"{result.project} is at template version {result.new_version} already.")
+    else:
+        typer.echo(f"Updated {result.project} from {result.old_version} to {result.new_version}.")
+    if not result.conflicts:
+        typer.echo("Review the changes with `git diff`, run the tests, then commit them.")
+        return
+    typer.echo("Conflicts to resolve (the template and your edits changed the same lines):")
+    for name in result.conflicts:
+        typer.echo(f"  {name}")
+    typer.echo(
+        "In each file keep what you need between the <<<<<<< and >>>>>>> markers and delete "
+        "the markers (a .rej file holds a change to apply by hand: apply it, then delete the "
+        "file). Then `git add` the files, run the tests and commit. To drop the whole "
+        "update instead: git reset --hard && git clean -fd"
+    )
+    _fail(f"{len(result.conflicts)} file(s) with conflicts; nothing is committed.", EXIT_FAILURE)
 
 
 def main() -> None:
