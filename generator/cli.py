@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 failure while working, 2 bad usage or input, 130 interrupted
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -114,6 +115,7 @@ def create(
     """Generate a project in DEST (asks what it does not know, on a terminal)."""
     from generator import advisor, catalog, render, store
 
+    dest = Path(os.path.abspath(dest))  # a trailing ".." is a real folder name, not ".."
     try:
         needs = advisor.validate_needs(need or [])
         if not defaults and not sys.stdin.isatty():
