@@ -1,9 +1,16 @@
-"""ASGI entry point for uvicorn workers."""
+"""ASGI entry point: gunicorn's uvicorn workers load `application` from here."""
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# WhiteNoise answers static files with a synchronous file iterator, which Django then reads
+# in a worker thread. That is fine for static files, so the warning about it is not shown.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
 
 application = get_asgi_application()
