@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import postgres as _postgres
@@ -38,3 +39,31 @@ def postgres_url(postgres_server: _postgres.PostgresServer) -> Iterator[str]:
 
 
 # --- end PostgreSQL ---------------------------------------------------------
+
+
+# --- Full matrix or quick run -----------------------------------------------
+# Tests marked `slow` (the rest of the template option matrix, see test_contract.py)
+# run only with CI_FULL=1, with an explicit `-m` expression, or when named by node id.
+
+
+def _full_run(config: pytest.Config) -> bool:
+    if os.environ.get("CI_FULL", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if config.getoption("markexpr", default=""):
+        return True
+    return any("::" in str(arg) for arg in config.args)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _full_run(config):
+        return
+    kept: list[pytest.Item] = []
+    slow: list[pytest.Item] = []
+    for item in items:
+        (slow if item.get_closest_marker("slow") else kept).append(item)
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = kept
+
+
+# --- end full matrix or quick run -------------------------------------------

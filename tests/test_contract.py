@@ -1,0 +1,283 @@
+"""The template contract, for every template and every valid combination of its options.
+
+The matrix comes from copier.yml (see contract.option_matrix). The quick run takes, per
+template, a few combinations in which every value of every option (so every database)
+appears at least once; the rest is marked `slow` and runs with CI_FULL=1. Each check of
+a case is a subtest named after it, so a failure reads e.g.
+`SUBFAILED[mypy] tests/test_contract.py::test_contract[flask-python_version=3.11-...]`.
+
+Set CONTRACT_REPORT to a file name to append one JSON line per case with its step times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import contract
+import postgres as _postgres
+import pytest
+
+from generator.catalog import TEMPLATES
+from generator.render import template_root
+
+MATRIX = contract.option_matrix()
+QUICK = {case.id for cases in MATRIX.values() for case in contract.quick_cases(cases)}
+
+
+def _params() -> list[object]:
+    return [
+        pytest.param(case, id=case.id, marks=() if case.id in QUICK else (pytest.mark.slow,))
+        for cases in MATRIX.values()
+        for case in cases
+    ]
+
+
+@pytest.fixture(scope="session")
+def tools(tmp_path_factory: pytest.TempPathFactory) -> contract.Tools:
+    return contract.Tools.discover(tmp_path_factory.mktemp("tools"))
+
+
+class Databases:
+    """Fresh PostgreSQL databases for one case, dropped at its end."""
+
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self._request = request
+        self._server: _postgres.PostgresServer | None = None
+        self._made: list[str] = []
+
+    @property
+    def server(self) -> _postgres.PostgresServer:
+        if self._server is None:
+            # Started lazily: a worker that draws only SQLite cases never starts one.
+            self._server = self._request.getfixturevalue("postgres_server")
+        return self._server
+
+    def create(self) -> str:
+        url = self.server.create_database()
+        self._made.append(url)
+        return url
+
+    def table_count(self, url: str) -> int:
+        sql = "select count(*) from information_schema.tables where table_schema = 'public'"
+        return int(self.server.psql(_postgres.database_name(url), sql).strip())
+
+    def drop_all(self) -> None:
+        for url in self._made:
+            self.server.drop_database(_postgres.database_name(url))
+
+
+@pytest.fixture
+def databases(request: pytest.FixtureRequest) -> Iterator[Databases]:
+    made = Databases(request)
+    try:
+        yield made
+    finally:
+        made.drop_all()
+
+
+def run_contract(
+    case: contract.Case,
+    workdir: Path,
+    tools: contract.Tools,
+    databases: Databases,
+    src_path: Path | None = None,
+) -> list[contract.StepResult]:
+    """All steps of one case (a PostgreSQL case skips if PostgreSQL is not installed)."""
+    if case.answer("database") == "postgresql":
+        _ = databases.server  # skips the case here, with the fixture's reason, if missing
+    create: Callable[[], str] = databases.create
+    return list(
+        contract.run_case(
+            case,
+            workdir,
+            tools,
+            src_path=src_path,
+            create_database=create,
+            table_count=databases.table_count,
+        )
+    )
+
+
+def _record(case_id: str, results: list[contract.StepResult], seconds: float) -> None:
+    report = os.environ.get("CONTRACT_REPORT")
+    if not report:
+        return
+    line = {
+        "case": case_id,
+        "seconds": round(seconds, 1),
+        "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
+        "steps": {r.name: [r.ok, round(r.seconds, 1)] for r in results},
+        "detail": {r.name: r.detail[-300:] for r in results if r.ok is not True},
+    }
+    with Path(report).open("a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+
+
+@pytest.mark.parametrize("case", _params())
+def test_contract(
+    case: contract.Case,
+    tools: contract.Tools,
+    databases: Databases,
+    tmp_path: Path,
+    subtests: pytest.Subtests,
+) -> None:
+    started = time.monotonic()
+    results = []
+    failed = []
+    if case.answer("database") == "postgresql":
+        _ = databases.server
+    for result in contract.run_case(
+        case,
+        tmp_path,
+        tools,
+        create_database=databases.create,
+        table_count=databases.table_count,
+    ):
+        results.append(result)
+        with subtests.test(msg=result.name):
+            if result.ok is None:
+                pytest.skip(result.detail)
+            if result.ok is False:
+                failed.append(result.name)
+                pytest.fail(f"{result.name}:\n{result.detail}", pytrace=False)
+    _record(case.id, results, time.monotonic() - started)
+    if not failed:
+        # A passing project is not needed any more; its .venv would fill the disk.
+        shutil.rmtree(tmp_path / contract.PROJECT_DIR_NAME, ignore_errors=True)
+
+
+# --- a deliberately broken template is caught, each breakage by its own check -------------
+
+# Flask: the smallest matrix, and plain Alembic migrations (Flask-Migrate) to break.
+BROKEN_TEMPLATE = "flask"
+
+
+def _template_copy(dest: Path) -> Path:
+    """copier.yml and templates/ (all a render needs) in a plain directory."""
+    root = template_root()
+    dest.mkdir()
+    shutil.copy2(root / "copier.yml", dest / "copier.yml")
+    shutil.copytree(
+        root / "templates",
+        dest / "templates",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    return dest
+
+
+def _package_modules(template: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in template.glob("src/*package_name*/*")
+        if path.name.endswith((".py", ".py.jinja")) and path.is_file()
+    )
+
+
+def break_lint(template: Path) -> None:
+    """A local variable nobody reads: ruff's F841, nothing else."""
+    module = _package_modules(template)[0]
+    text = module.read_text().rstrip("\n")
+    module.write_text(
+        text + '\n\n\ndef _contract_unused() -> None:\n    """Unused."""\n    answer = 42\n'
+    )
+
+
+def break_test(template: Path) -> None:
+    """A test that fails, clean for ruff and mypy."""
+    (template / "tests" / "test_contract_broken.py").write_text(
+        '"""A test that cannot pass."""\n\n\n'
+        "def test_arithmetic() -> None:\n"
+        "    assert sum([1, 1]) == 3\n"
+    )
+
+
+_REVISION = re.compile(r"^(down_)?revision\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+
+
+def break_migration(template: Path) -> None:
+    """A new head revision that alters a table no migration ever created."""
+    versions = template / "migrations" / "versions"
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for file in versions.iterdir():
+        if not file.name.endswith((".py", ".py.jinja")):
+            continue
+        for down, value in _REVISION.findall(file.read_text()):
+            ids = set(re.findall(r"[\"']([^\"']+)[\"']", value))
+            (parents if down else revisions).update(ids)
+    heads = sorted(revisions - parents)
+    assert len(heads) == 1, f"expected one Alembic head in {versions}, found {heads}"
+    (versions / "ffffffffffff_contract_broken.py").write_text(
+        f'''"""A migration that alters a table nothing created.
+
+Revision ID: ffffffffffff
+Revises: {heads[0]}
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "ffffffffffff"
+down_revision = "{heads[0]}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("contract_missing_table", sa.Column("oops", sa.Integer()))
+
+
+def downgrade() -> None:
+    op.drop_column("contract_missing_table", "oops")
+'''
+    )
+
+
+BREAKAGES: dict[str, tuple[Callable[[Path], None] | None, set[str], set[str]]] = {
+    # name: (breakage, steps that must fail, other steps allowed to fail with it)
+    "intact": (None, set(), set()),
+    "lint-error": (break_lint, {"ruff check"}, set()),
+    "failing-test": (break_test, {"pytest"}, set()),
+    # The project's own tests may apply the migrations too.
+    "bad-migration": (break_migration, {"migrate an empty database"}, {"pytest"}),
+}
+
+
+@pytest.mark.parametrize("breakage", list(BREAKAGES))
+def test_broken_template_is_caught(
+    breakage: str,
+    tools: contract.Tools,
+    databases: Databases,
+    tmp_path: Path,
+) -> None:
+    action, must_fail, may_fail = BREAKAGES[breakage]
+    source = _template_copy(tmp_path / "template")
+    if action is not None:
+        action(source / "templates" / BROKEN_TEMPLATE)
+    case = MATRIX[BROKEN_TEMPLATE][0]
+    assert case.default
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    results = run_contract(case, workdir, tools, databases, src_path=source)
+    failed = {r.name for r in results if r.ok is False}
+    details = "\n".join(f"--- {r.name}\n{r.detail}" for r in results if r.ok is False)
+    assert must_fail <= failed, f"{breakage}: expected {must_fail} to fail\n{details}"
+    assert failed <= must_fail | may_fail, f"{breakage}: other checks failed too\n{details}"
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_matrix_is_derived_from_copier_yml() -> None:
+    """Every template is there, each with its defaults first and every database."""
+    assert set(MATRIX) == set(TEMPLATES)
+    for framework, cases in MATRIX.items():
+        assert cases[0].default, framework
+        ids = [case.id for case in cases]
+        assert len(ids) == len(set(ids)), framework
+        quick = [case for case in cases if case.id in QUICK]
+        assert {case.answer("database") for case in quick} == {"sqlite", "postgresql"}
