@@ -66,9 +66,12 @@ def check_trusted(source: str, *, trust: bool) -> None:
     """Refuse a local template that runs code here (tasks, Jinja extensions) unless trusted.
 
     Copier makes the same check for any source, but only once our own questions are
-    answered; checking a local template first stops before the first prompt.
+    answered; checking a local template first stops before the first prompt. A local
+    source that is not a directory is refused here too, naming it.
     """
     root = Path(source).expanduser()
+    if not _is_url(source) and not root.is_dir():
+        raise UsageError(f"The template source {source} is not a directory or a git URL.")
     if trust or not (root / "copier.yml").is_file():
         return
     config = _load_config(root)
