@@ -1,0 +1,288 @@
+"""Served overhead: a generated project's hello route against the guide's minimal app.
+
+Both run in the generated project's environment under the project's own production
+server command (the catalog's `serve`: same server, workers, configuration file and
+environment); only the application differs. wrk loads each on 127.0.0.1 in alternating
+rounds of fixed duration and connections, and the ratio of requests per second is taken
+per round (project / minimal app), then the median of those ratios.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import green
+import yaml
+from common import (
+    APPS_DIR,
+    BenchError,
+    Context,
+    Row,
+    Section,
+    free_port,
+    http_get,
+    median,
+    set_aside,
+    stop_process_group,
+    tail,
+)
+
+GOAL = 0.95  # the project serves at least 0.95x the minimal app's requests per second
+CONNECTIONS = 16
+START_TIMEOUT = 90.0
+# An application spec in a server command, e.g. `app:app` or `config.asgi:application`.
+_APP_SPEC = re.compile(r"(?<![\w.{/])([A-Za-z_][\w.]*):([A-Za-z_]\w*)\b")
+
+
+@dataclass
+class Load:
+    requests_per_second: float
+    p99_ms: float
+    requests: int
+    errors: int  # non-2xx/3xx responses and socket errors
+
+
+@dataclass
+class Server:
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def install_wrk() -> str:
+    """Install wrk from the Debian packages (as root, with apt-get)."""
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise BenchError(_WRK_MISSING)
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "wrk"]):
+        subprocess.run(command, check=True, capture_output=True, timeout=600)
+    found = shutil.which("wrk")
+    if found is None:
+        raise BenchError(_WRK_MISSING)
+    return found
+
+
+_WRK_MISSING = (
+    "wrk is not installed: `sudo apt-get update && sudo apt-get install -y wrk` "
+    "(Debian/Ubuntu), or run the benchmarks with --install-wrk as root."
+)
+
+
+def run(ctx: Context) -> Section:
+    section = Section("served overhead")
+    if ctx.tools.wrk is None:
+        section.error = _WRK_MISSING
+        return section
+    duration, rounds = (2, 2) if ctx.quick else (4, 3)
+    section.data["settings"] = {
+        "duration_s": duration,
+        "rounds": rounds,
+        "connections": CONNECTIONS,
+        "threads": 1,
+    }
+    for framework in ctx.frameworks:
+        try:
+            section.data[framework] = _framework(ctx, framework, duration, rounds, section)
+        except BenchError as error:
+            section.rows.append(
+                Row(
+                    "served /hello", framework, "failed", "", None, f">= {GOAL}x", False, str(error)
+                )
+            )
+    return section
+
+
+def _framework(
+    ctx: Context, framework: str, duration: int, rounds: int, section: Section
+) -> dict[str, object]:
+    from generator.catalog import TEMPLATES
+
+    template = TEMPLATES[framework]
+    project = green.project(ctx, framework)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    minimal_serve, minimal_env = minimal_command(template.serve, framework, answers)
+    env = ctx.env(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        PYTHONPATH=str(APPS_DIR),
+        **template.serve_env,
+    )
+    logs = ctx.workdir("served", framework)
+    # The development .env is not deployed (.dockerignore): production runs without it.
+    with set_aside(project / ".env"), contextlib.ExitStack() as stack:
+        ctx.run(["sh", "-c", template.migrate], cwd=project, env=env)
+        servers = [
+            stack.enter_context(_serve("project", template.serve, project, env, logs)),
+            stack.enter_context(
+                _serve("minimal", minimal_serve, project, {**env, **minimal_env}, logs)
+            ),
+        ]
+        for server in servers:
+            _wait_ready(server, template.hello_path, template.hello_json)
+        results: dict[str, list[Load]] = {server.name: [] for server in servers}
+        for server in servers:  # warm-up: imports, caches, connection pools
+            _wrk(ctx, server.url + template.hello_path, 1)
+        for round_number in range(rounds):
+            order = servers if round_number % 2 == 0 else servers[::-1]
+            for server in order:
+                load = _wrk(ctx, server.url + template.hello_path, duration)
+                results[server.name].append(load)
+    ratios = [
+        p.requests_per_second / m.requests_per_second
+        for p, m in zip(results["project"], results["minimal"], strict=True)
+        if m.requests_per_second > 0
+    ]
+    ratio = median(ratios)
+    rps = {name: median([r.requests_per_second for r in loads]) for name, loads in results.items()}
+    p99 = {name: median([r.p99_ms for r in loads]) for name, loads in results.items()}
+    errors = {name: sum(r.errors for r in loads) for name, loads in results.items()}
+    note = f"median of {rounds} rounds of {duration} s, {CONNECTIONS} connections"
+    if any(errors.values()):
+        note += f"; errors {errors}"
+    section.rows.append(
+        Row(
+            benchmark="served /hello",
+            subject=framework,
+            measured=f"{rps['project']:.0f} req/s, p99 {p99['project']:.1f} ms",
+            baseline=f"{rps['minimal']:.0f} req/s, p99 {p99['minimal']:.1f} ms (minimal app)",
+            ratio=ratio,
+            goal=f">= {GOAL}x",
+            met=ratio >= GOAL and not any(errors.values()),
+            note=note,
+        )
+    )
+    return {
+        "serve": template.serve,
+        "minimal_serve": minimal_serve,
+        "minimal_env": minimal_env,
+        "rounds": {name: [asdict(r) for r in loads] for name, loads in results.items()},
+        "ratios": ratios,
+        "ratio": ratio,
+        "requests_per_second": rps,
+        "p99_ms": p99,
+    }
+
+
+def minimal_command(
+    serve: str, framework: str, answers: dict[str, object]
+) -> tuple[str, dict[str, str]]:
+    """The project's serve command pointed at the guide's minimal app instead.
+
+    Only the application changes: gunicorn takes it as its argument (which wins over
+    `wsgi_app` in gunicorn.conf.py), `fastapi run` as a file path, litestar through
+    LITESTAR_APP, any other server where the command names `module:attribute`. The
+    module is found through PYTHONPATH, set for both servers.
+    """
+    module = f"guide_{framework}"
+    attribute = "app"
+    if framework == "django":
+        attribute = "asgi_app" if answers.get("django_server") == "asgi" else "wsgi_app"
+    spec = f"{module}:{attribute}"
+    if _APP_SPEC.search(serve):
+        return _APP_SPEC.sub(spec, serve, count=1), {}
+    if re.search(r"\bgunicorn\b", serve):
+        return f"{serve} {spec}", {}
+    if re.search(r"\bfastapi run\b", serve):
+        return re.sub(r"\bfastapi run\b", f"fastapi run {APPS_DIR / module}.py", serve), {}
+    if re.search(r"\blitestar\b", serve):
+        return serve, {"LITESTAR_APP": spec}
+    raise BenchError(f"cannot point `{serve}` at another application")
+
+
+@contextlib.contextmanager
+def _serve(
+    name: str, command: str, project: Path, env: dict[str, str], logs: Path
+) -> Iterator[Server]:
+    port = free_port()
+    log = logs / f"{name}.log"
+    with log.open("wb") as out:
+        # The catalog's documented command, a shell command by contract.
+        process = subprocess.Popen(  # noqa: S602
+            command.format(port=port),
+            shell=True,
+            cwd=project,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield Server(name, f"http://127.0.0.1:{port}", process, log)
+    finally:
+        stop_process_group(process)
+
+
+def _wait_ready(server: Server, path: str, expected: dict[str, str]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if server.process.poll() is not None:
+            raise BenchError(
+                f"the {server.name} server exited with {server.process.returncode}\n"
+                + tail(server.log.read_text(errors="replace"))
+            )
+        with contextlib.suppress(OSError):
+            status, body = http_get(server.url + path)
+            if status == 200 and _json(body) == expected:
+                return
+            raise BenchError(
+                f"the {server.name} server answered {path} with {status} {body[:300]!r}, "
+                f"expected {json.dumps(expected)}"
+            )
+        if time.monotonic() > deadline:
+            raise BenchError(f"the {server.name} server did not answer in {START_TIMEOUT:.0f} s")
+        time.sleep(0.25)
+
+
+def _json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+_P99 = re.compile(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_REQUESTS = re.compile(r"(\d+) requests in")
+_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(ctx: Context, url: str, duration: int) -> Load:
+    assert ctx.tools.wrk is not None
+    command = [
+        ctx.tools.wrk,
+        "--threads",
+        "1",
+        "--connections",
+        str(CONNECTIONS),
+        "--duration",
+        f"{duration}s",
+        "--timeout",
+        "5s",
+        "--latency",
+        url,
+    ]
+    output = ctx.run(command, timeout=duration + 60).stdout
+    rps, p99, requests = _RPS.search(output), _P99.search(output), _REQUESTS.search(output)
+    if rps is None or p99 is None or requests is None:
+        raise BenchError(f"unexpected wrk output:\n{output}")
+    errors = sum(int(n) for n in _NON_2XX.findall(output))
+    for match in _SOCKET.findall(output):
+        errors += sum(int(n) for n in match)
+    return Load(
+        requests_per_second=float(rps.group(1)),
+        p99_ms=float(p99.group(1)) * _UNIT_MS[p99.group(2)],
+        requests=int(requests.group(1)),
+        errors=errors,
+    )
