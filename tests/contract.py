@@ -170,9 +170,12 @@ def _values(
 
 
 def _expand(
-    questions: Mapping[str, Mapping[str, Any]], framework: str
+    questions: Mapping[str, Mapping[str, Any]], framework: str, *, defaults_only: bool = False
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """(context, matrix answers) for every combination, in copier.yml order."""
+    """(context, matrix answers) for every combination, in copier.yml order.
+
+    With `defaults_only`, the one combination in which every question takes its default.
+    """
     env = _jinja()
     start = {"_folder_name": PROJECT_DIR_NAME, "framework": framework}
     partials: list[tuple[dict[str, Any], dict[str, Any]]] = [(start, {})]
@@ -187,6 +190,8 @@ def _expand(
                 # Not asked, or free text: Copier still puts the default in the context.
                 grown.append(({**context, name: _default(env, question, context)}, matrix))
                 continue
+            if defaults_only:
+                values = [_default(env, question, context)]
             for value in values:
                 grown.append(({**context, name: value}, {**matrix, name: value}))
         partials = grown
@@ -219,26 +224,13 @@ def option_matrix(root: Path | None = None) -> dict[str, list[Case]]:
             for context, matrix_answers in _expand(questions, framework)
             if _valid(env, questions, context, matrix_answers)
         ]
-        defaults = {
-            name: value
-            for name, value in _expand_defaults(questions, framework).items()
-            if name in (combos[0] if combos else {})
-        }
+        defaults = _expand(questions, framework, defaults_only=True)[0][1]
         cases = [
             Case(framework, tuple(combo.items()), default=combo == defaults) for combo in combos
         ]
         cases.sort(key=lambda case: not case.default)
         matrix[framework] = cases
     return matrix
-
-
-def _expand_defaults(questions: Mapping[str, Mapping[str, Any]], framework: str) -> dict[str, Any]:
-    env = _jinja()
-    context: dict[str, Any] = {"_folder_name": PROJECT_DIR_NAME, "framework": framework}
-    for name, question in questions.items():
-        if name != "framework":
-            context[name] = _default(env, question, context)
-    return context
 
 
 def quick_cases(cases: list[Case]) -> list[Case]:

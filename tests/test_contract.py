@@ -281,3 +281,63 @@ def test_matrix_is_derived_from_copier_yml() -> None:
         assert len(ids) == len(set(ids)), framework
         quick = [case for case in cases if case.id in QUICK]
         assert {case.answer("database") for case in quick} == {"sqlite", "postgresql"}
+
+
+def test_matrix_follows_new_questions(tmp_path: Path) -> None:
+    """A question added to copier.yml joins the matrix the day it is added: `when` is
+    rendered per framework, disabled choices and combinations a validator rejects are
+    left out, and free-text questions are not varied."""
+    (tmp_path / "copier.yml").write_text(
+        """
+_subdirectory: "templates/{{ framework }}"
+framework:
+  type: str
+  choices: {A: alpha, B: beta}
+  default: alpha
+project_name:
+  type: str
+  default: "{{ _folder_name }}"
+database:
+  type: str
+  choices: [sqlite, postgresql]
+  default: sqlite
+cache:
+  type: bool
+  when: "{{ framework == 'beta' }}"
+  default: false
+broker:
+  type: str
+  when: "{{ framework == 'beta' and database == 'postgresql' }}"
+  choices:
+    None: none
+    Redis: redis
+    Kafka:
+      value: kafka
+      validator: "not yet"
+  default: none
+  validator: "{% if broker == 'redis' and not cache %}redis needs the cache{% endif %}"
+"""
+    )
+    matrix = contract.option_matrix(tmp_path)
+    assert [case.id for case in matrix["alpha"]] == [
+        "alpha-database=sqlite",
+        "alpha-database=postgresql",
+    ]
+    assert [case.id for case in matrix["beta"]] == [
+        "beta-database=sqlite-cache=False",
+        "beta-database=sqlite-cache=True",
+        "beta-database=postgresql-cache=False-broker=none",
+        "beta-database=postgresql-cache=True-broker=none",
+        "beta-database=postgresql-cache=True-broker=redis",
+    ]
+    assert [case.default for case in matrix["beta"]] == [True, False, False, False, False]
+    quick = contract.quick_cases(matrix["beta"])
+    assert quick[0].default
+    assert {value for case in quick for value in case.data.values()} >= {
+        "sqlite",
+        "postgresql",
+        True,
+        False,
+        "none",
+        "redis",
+    }
