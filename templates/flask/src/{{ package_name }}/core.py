@@ -1,7 +1,5 @@
 """The service's own routes: the greeting and the health check."""
 
-from typing import Any
-
 from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import text
@@ -22,7 +20,7 @@ def hello() -> dict[str, str]:
 @blp.get("/health")
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="The database does not answer.")
-def health() -> Any:
+def health() -> dict[str, str] | tuple[dict[str, str], int]:
     """Ready to serve: the database answers a trivial query."""
     try:
         db.session.execute(text("SELECT 1"))
