@@ -1,0 +1,102 @@
+"""A wheel built from this repository works on its own, outside the checkout.
+
+The wheel is installed into a fresh virtual environment in a temporary directory, and
+its `new-project` generates every template there. Each project must be a git repository
+with one clean commit, install, pass its own tests, migrate, and answer the guide's hello
+under its production server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import contract
+import pytest
+
+from generator.catalog import TEMPLATES
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def tools(tmp_path_factory: pytest.TempPathFactory) -> contract.Tools:
+    return contract.Tools.discover(tmp_path_factory.mktemp("tools"))
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory, tools: contract.Tools) -> Path:
+    """The `new-project` script of the wheel, installed into a venv outside the repo."""
+    base = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [tools.uv, "build", "--wheel", "--quiet", "--out-dir", str(base / "dist"), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (base / "dist").glob("*.whl")
+    python = tools.interpreter("3.11") or "3.11"
+    subprocess.run(
+        [tools.uv, "venv", "--quiet", "--python", python, str(base / "venv")],
+        check=True,
+        capture_output=True,
+        cwd=base,
+    )
+    subprocess.run(
+        [tools.uv, "pip", "install", "--quiet", "--python", str(base / "venv"), str(wheel)],
+        check=True,
+        capture_output=True,
+        cwd=base,
+    )
+    return base / "venv" / "bin" / "new-project"
+
+
+def generate(script: Path, framework: str, workdir: Path) -> Path:
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    env["NEW_PROJECT_DATA_DIR"] = str(workdir / "data")  # a store of its own
+    result = subprocess.run(
+        [str(script), contract.PROJECT_DIR_NAME, "--framework", framework, "--defaults"],
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return workdir / contract.PROJECT_DIR_NAME
+
+
+@pytest.mark.parametrize("framework", sorted(TEMPLATES))
+def test_wheel_generates_a_working_project(
+    installed: Path, tools: contract.Tools, tmp_path: Path, framework: str
+) -> None:
+    path = generate(installed, framework, tmp_path)
+    template = TEMPLATES[framework]
+
+    # A git repository with exactly one commit and nothing left out of it.
+    log = subprocess.run(
+        ["git", "log", "--format=%H"], cwd=path, capture_output=True, text=True, check=True
+    )
+    assert len(log.stdout.split()) == 1
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=path, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == ""
+
+    case = next(case for case in contract.option_matrix()[framework] if case.default)
+    project = contract.Project(case, tmp_path, tools, REPO, None, None)
+    contract.step_uv_sync(project)
+    summary = contract.step_pytest(project)
+    assert project.tests_run, summary
+
+    env = project.production_env(None)
+    with project.without_dev_env():
+        project.run(template.migrate, env=env)
+        with project.serve(env, contract.free_port()) as server:
+            response = project.wait_ready(server, template.hello_path, timeout=120)
+            assert response.status == 200
+            assert json.loads(response.body) == template.hello_json
+            assert contract.http(server.base + template.docs_path).status == 200
