@@ -231,7 +231,9 @@ def median(values: Sequence[float]) -> float:
 def seconds(value: float) -> str:
     if value != value:  # NaN: not measured
         return "-"
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
+    return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
 
 
 def ratio_text(value: float | None) -> str:

@@ -83,7 +83,7 @@ def run(ctx: Context) -> Section:
     if ctx.tools.wrk is None:
         section.error = _WRK_MISSING
         return section
-    duration, rounds = (2, 2) if ctx.quick else (4, 3)
+    duration, rounds = (2, 2) if ctx.quick else (3, 5)
     section.data["settings"] = {
         "duration_s": duration,
         "rounds": rounds,
