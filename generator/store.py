@@ -97,7 +97,7 @@ def portable_path(path: Path) -> str:
     Copier expands a leading `~` itself, so a project keeps finding its template after it
     is moved, and its answers file names no one's home directory.
     """
-    path = path.expanduser().absolute()
+    path = Path(os.path.abspath(path.expanduser()))  # absolute, `..` folded, links kept
     for candidate, home in ((path, Path.home()), (path.resolve(), Path.home().resolve())):
         if candidate.is_relative_to(home) and candidate != home:
             return "~/" + candidate.relative_to(home).as_posix()
