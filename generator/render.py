@@ -453,6 +453,13 @@ def source_version_problem(source: str) -> str | None:
 
 def check_source_versions(source: str) -> None:
     """Refuse to update from a source with no version tags (Copier would do nothing)."""
+    if not _is_url(source) and not Path(source).expanduser().is_dir():
+        relative = "" if Path(source).expanduser().is_absolute() else " (from here)"
+        raise UsageError(
+            f"The template {source} recorded in {ANSWERS_FILE} is not a directory{relative}. "
+            f"If it moved, set _src_path in {ANSWERS_FILE} to where it is now, commit, and "
+            "update again."
+        )
     if not _version_tags(source):
         raise UsageError(
             f"The template {source} has no PEP 440 version tag (such as 1.0.0) to update to. "
