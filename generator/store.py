@@ -253,8 +253,11 @@ def _sync_locked(repo: Path, files: list[_File], version: str) -> StoreVersion:
         _create(repo)
     tree = _write_tree(repo, files)
     tag = _tag_for(repo, tree, version)
-    # The work tree is what Copier reads when it clones a local repository's HEAD; keep it
-    # exactly the tagged content (nobody should edit the store, but someone might).
+    # HEAD is always the tag this tool renders from, never an untagged commit (Copier
+    # cannot name a version for one), and the work tree is exactly its content: Copier
+    # reads that when it clones a local HEAD, and nobody should edit it, but someone might.
+    # Every commit is tagged, so moving the branch back for an older tool loses nothing.
+    _run(repo, "update-ref", f"refs/heads/{_BRANCH}", f"refs/tags/{tag}^{{commit}}")
     _run(repo, "reset", "--hard", "--quiet")
     _run(repo, "clean", "-ffdxq")
     return StoreVersion(repo, tag, rebuilt)
@@ -381,8 +384,8 @@ def _tag_for(repo: Path, tree: str, version: str) -> str:
         f"Templates of new-project {tag}",
         tree,
     ).stdout.strip()
-    _run(repo, "update-ref", f"refs/heads/{_BRANCH}", commit)
-    # The zero id makes git refuse to move a tag that exists already.
+    # The zero id makes git refuse to move a tag that exists already. The tag comes before
+    # the branch moves: a run killed in between leaves nothing untagged behind HEAD.
     _run(repo, "update-ref", f"refs/tags/{tag}", commit, "0" * 40)
     return tag
 

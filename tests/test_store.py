@@ -91,6 +91,8 @@ def test_every_version_keeps_its_own_commit_and_tag(data: Path, shipped: Path) -
 
     repo = data / "templates"
     assert sorted(tags(repo), key=Version) == ["0.9.0", N, "1.1.0"]
+    # HEAD is the running tool's tag, never an untagged commit.
+    assert git(repo, "describe", "--tags", "--exact-match", "HEAD").strip() == "0.9.0"
     for tag in tags(repo):
         described = git(repo, "describe", "--tags", "--exact-match", tag).strip()
         assert described == tag
@@ -208,6 +210,20 @@ def test_edits_in_the_store_are_undone_without_a_rebuild(data: Path, shipped: Pa
     assert current.tag == N
     assert git(repo, "status", "--porcelain", "--ignored") == ""
     assert (repo / "templates" / "demo" / "hello.txt.jinja").read_text() == "hello\n"
+
+
+def test_a_run_killed_between_tag_and_branch_leaves_head_tagged(data: Path, shipped: Path) -> None:
+    repo = store.sync(shipped, N).path
+    (shipped / "templates" / "demo" / "hello.txt.jinja").write_text("changed\n")
+    tree = store._write_tree(repo, store._shipped_files(shipped))
+    assert store._tag_for(repo, tree, N) == f"{N}.post1"  # tagged; the branch not moved yet
+
+    current = store.sync(shipped, N)
+
+    assert current.tag == f"{N}.post1"
+    assert git(repo, "describe", "--tags", "--exact-match", "HEAD").strip() == f"{N}.post1"
+    assert (repo / "templates" / "demo" / "hello.txt.jinja").read_text() == "changed\n"
+    assert commits(repo) == 2
 
 
 def test_leftovers_of_killed_runs_are_cleared(data: Path, shipped: Path) -> None:
