@@ -732,3 +732,21 @@ def assert_hooks_refuse_the_unresolved_update(project: Path, env: dict[str, str]
     )
     assert rej.returncode == 1, rej.stdout + rej.stderr
     assert "handlers.py.rej" in rej.stdout
+
+
+def test_leftover_rej_files_and_marked_files_count_as_conflicts(tmp_path: Path) -> None:
+    from generator import render
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".gitignore").write_text("*.rej\n")  # hidden from git status, not from us
+    (project / "app.py").write_text("x = 1\n")
+    (project / "notes.md").write_text("Title\n=======\n")
+    git(project, "init", "-q")
+    git(project, "add", "--all")
+    git(project, "commit", "-q", "-m", "start")
+    (project / "app.py").write_text("x = 2\n")
+    (project / "app.py.rej").write_text("@@ -1 +1 @@\n-x = 1\n+x = 3\n")
+    (project / "new.txt").write_text("<<<<<<< before updating\na\n=======\nb\n>>>>>>> after\n")
+
+    assert render.conflicted_files(project) == ["app.py.rej", "new.txt"]
