@@ -8,6 +8,7 @@ or Ctrl-C never leaves half a project behind and never touches an existing file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
@@ -103,13 +104,11 @@ def validate_answers(
     """
     from copier._tools import cast_to_bool
 
-    env = _copier_jinja_env()
-
     def render(value: Any, context: Mapping[str, Any]) -> Any:
         if not isinstance(value, str):
             return value
         try:
-            return env.from_string(value).render(context)
+            return _compiled(value).render(context)
         except Exception as error:  # Copier shows a failing template's error as the message
             return str(error) or type(error).__name__
 
@@ -146,6 +145,12 @@ def validate_answers(
     return errors
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Any:
+    return _copier_jinja_env().from_string(source)
+
+
+@functools.lru_cache(maxsize=1)
 def _copier_jinja_env() -> Any:
     """A Jinja environment like the one Copier renders templates with (its default set)."""
     from copier._jinja_ext import YieldExtension
