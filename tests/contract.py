@@ -262,6 +262,42 @@ def quick_cases(cases: list[Case]) -> list[Case]:
     return chosen
 
 
+def snapshot_template(root: Path, dest: Path) -> Path:
+    """The template as it is on disk now (uncommitted edits too, as Copier would take
+    them), committed into a fresh git repository at `dest`: every case of a session then
+    renders the same version, and Copier clones a small clean repository."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    dest.mkdir(parents=True)
+    if listed.returncode == 0:
+        for name in filter(None, listed.stdout.split("\0")):
+            source = root / name
+            if source.is_file():  # deleted but not yet committed: gone
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, dest / name)
+    else:  # not a git checkout (an unpacked sdist, the wheel): what a render needs
+        shutil.copy2(root / "copier.yml", dest / "copier.yml")
+        shutil.copytree(root / "templates", dest / "templates")
+    identity = {
+        "GIT_AUTHOR_NAME": "contract",
+        "GIT_AUTHOR_EMAIL": "contract@localhost",
+        "GIT_COMMITTER_NAME": "contract",
+        "GIT_COMMITTER_EMAIL": "contract@localhost",
+    }
+    for command in (
+        ["git", "init", "--quiet", "--initial-branch=main"],
+        ["git", "add", "--all"],
+        ["git", "commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", "snapshot"],
+    ):
+        subprocess.run(command, cwd=dest, env={**os.environ, **identity}, check=True)
+    return dest
+
+
 # --- running a case --------------------------------------------------------------------
 
 

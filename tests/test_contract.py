@@ -43,6 +43,12 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> contract.Tools:
     return contract.Tools.discover(tmp_path_factory.mktemp("tools"))
 
 
+@pytest.fixture(scope="session")
+def template_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's snapshot of the template, taken once: one version for all its cases."""
+    return contract.snapshot_template(template_root(), tmp_path_factory.mktemp("source") / "t")
+
+
 class Databases:
     """Fresh PostgreSQL databases for one case, dropped at its end."""
 
@@ -123,6 +129,7 @@ def _record(case_id: str, results: list[contract.StepResult], seconds: float) ->
 def test_contract(
     case: contract.Case,
     tools: contract.Tools,
+    template_source: Path,
     databases: Databases,
     tmp_path: Path,
     subtests: pytest.Subtests,
@@ -136,6 +143,7 @@ def test_contract(
         case,
         tmp_path,
         tools,
+        src_path=template_source,
         create_database=databases.create,
         table_count=databases.table_count,
     ):
@@ -158,16 +166,9 @@ def test_contract(
 BROKEN_TEMPLATE = "flask"
 
 
-def _template_copy(dest: Path) -> Path:
-    """copier.yml and templates/ (all a render needs) in a plain directory."""
-    root = template_root()
-    dest.mkdir()
-    shutil.copy2(root / "copier.yml", dest / "copier.yml")
-    shutil.copytree(
-        root / "templates",
-        dest / "templates",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
+def _template_copy(source: Path, dest: Path) -> Path:
+    """A plain copy of the template snapshot (no .git: Copier renders the files as they are)."""
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".git", "__pycache__"))
     return dest
 
 
@@ -253,11 +254,12 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None] | None, set[str], set[str]]] =
 def test_broken_template_is_caught(
     breakage: str,
     tools: contract.Tools,
+    template_source: Path,
     databases: Databases,
     tmp_path: Path,
 ) -> None:
     action, must_fail, may_fail = BREAKAGES[breakage]
-    source = _template_copy(tmp_path / "template")
+    source = _template_copy(template_source, tmp_path / "template")
     if action is not None:
         action(source / "templates" / BROKEN_TEMPLATE)
     case = MATRIX[BROKEN_TEMPLATE][0]
