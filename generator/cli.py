@@ -365,6 +365,16 @@ def _report_update(result: UpdateResult) -> None:
     _fail(f"{len(result.conflicts)} file(s) with conflicts; nothing is committed.", EXIT_FAILURE)
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    # SystemExit unwinds like Ctrl-C does, so the staging directory (or an update's way
+    # back) is cleaned up when the process is terminated or its terminal goes away.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
     app()
