@@ -408,7 +408,7 @@ def templates(tmp_path: Path) -> Path:
     # Ten billion empty iterations: the second file never finishes rendering on its own.
     loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     first, _ = _in_render_order(slow, ["{{ project_name }}\n", loop])
-    (slow / "first-file-name").write_text(first)
+    (root / "slow-first-file").write_text(first)
     return root
 
 
@@ -515,8 +515,18 @@ def test_ctrl_c_at_a_prompt_exits_130_and_leaves_nothing(
     assert_untouched(before, work.path, ignore_mtime_of=ignore)
 
 
-def test_sigint_while_rendering_exits_130_and_leaves_nothing(
-    work: Workdir, templates: Path
+@pytest.mark.parametrize(
+    ("signum", "code", "message"),
+    [
+        pytest.param(
+            signal.SIGINT, EXIT_INTERRUPTED, "interrupted; nothing was written", id="SIGINT"
+        ),
+        pytest.param(signal.SIGTERM, 128 + signal.SIGTERM, "", id="SIGTERM"),
+        pytest.param(signal.SIGHUP, 128 + signal.SIGHUP, "", id="SIGHUP"),
+    ],
+)
+def test_a_signal_while_rendering_leaves_nothing(
+    work: Workdir, templates: Path, signum: int, code: int, message: str
 ) -> None:
     ignore = frozenset({work.path})
     before = snapshot(work.path, ignore_mtime_of=ignore)
@@ -534,18 +544,18 @@ def test_sigint_while_rendering_exits_130_and_leaves_nothing(
         # Wait until the first file is rendered into the staging directory: the slow
         # one is being rendered now.
         deadline = time.monotonic() + 60
-        first = (templates / "slow" / "first-file-name").read_text()
+        first = (templates / "slow-first-file").read_text()
         while not list(work.path.glob(f".proj.new-project-*/proj/{first}")):
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "rendering never started"
             time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         _, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == EXIT_INTERRUPTED, stderr
-    assert "interrupted; nothing was written" in stderr
+    assert process.returncode == code, stderr
+    assert message in stderr
     assert "Traceback" not in stderr
     assert_untouched(before, work.path, ignore_mtime_of=ignore)
 
