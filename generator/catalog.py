@@ -68,13 +68,16 @@ TEMPLATES: dict[str, Template] = {
                 "Pydantic v2 + pydantic-settings",
                 "SQLAlchemy 2 async or SQLModel",
                 "Alembic",
-                "uvicorn (fastapi run)",
+                "granian (ASGI server)",
                 "pytest + httpx",
             ),
             hello_path="/hello",
             hello_json={"message": "Hello from FastAPI"},
             docs_path="/docs",
-            serve="uv run fastapi run --host 127.0.0.1 --port {port} --workers 2",
+            serve=(
+                "uv run granian --interface asgi --host 127.0.0.1 --port {port} "
+                "--workers 2 --access-log asgi:app"
+            ),
             migrate="uv run alembic upgrade head",
             docs_url="https://fastapi.tiangolo.com/",
         ),
