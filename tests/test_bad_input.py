@@ -19,7 +19,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -563,12 +563,6 @@ def test_a_signal_while_rendering_leaves_nothing(
 # --- update on a directory it must not touch (see "Updates" in DESIGN) ------------------
 
 
-def _update_available(work: Workdir) -> bool:
-    # Asked about a path that does not exist, outside the working directory.
-    result = work.run("update", str(work.path.parent / "no-such-project"))
-    return "not available" not in result.stderr
-
-
 @pytest.fixture
 def generated(work: Workdir) -> Path:
     result = work.run("proj", "--defaults", "--framework", "flask")
@@ -585,11 +579,6 @@ def _git_state(project: Path) -> tuple[str, str]:
     return git("rev-parse", "HEAD"), git("status", "--porcelain", "--untracked-files=all")
 
 
-def _xfail_without_update(work: Workdir) -> None:
-    if not _update_available(work):
-        pytest.xfail("`new-project update` is not available in this version yet")
-
-
 @pytest.mark.parametrize(
     "edit",
     [
@@ -598,9 +587,10 @@ def _xfail_without_update(work: Workdir) -> None:
         pytest.param(lambda p: (p / "README.md").unlink(), id="deleted-file"),
     ],
 )
-def test_update_refuses_a_dirty_project(work: Workdir, generated: Path, edit: object) -> None:
-    _xfail_without_update(work)
-    edit(generated)  # type: ignore[operator]
+def test_update_refuses_a_dirty_project(
+    work: Workdir, generated: Path, edit: Callable[[Path], object]
+) -> None:
+    edit(generated)
     _age(work.path)
     state = _git_state(generated)
     # git itself refreshes its index while looking at the tree; the index is not the user's.
@@ -609,7 +599,7 @@ def test_update_refuses_a_dirty_project(work: Workdir, generated: Path, edit: ob
     before.pop("proj/.git/index", None)
     result = work.run("update", "proj", "--defaults")
     assert result.returncode == EXIT_USAGE, result.stderr
-    assert any(word in result.stderr.lower() for word in ("uncommitted", "dirty", "not clean"))
+    assert "has uncommitted changes" in result.stderr
     after = snapshot(work.path, ignore_mtime_of=ignore)
     after.pop("proj/.git/index", None)
     assert after == before
@@ -620,7 +610,6 @@ def test_update_refuses_a_dirty_project(work: Workdir, generated: Path, edit: ob
     "target", ["occupied", "empty", "afile.txt", "no-such-dir"], ids=lambda t: t
 )
 def test_update_refuses_a_directory_that_was_never_generated(work: Workdir, target: str) -> None:
-    _xfail_without_update(work)
     before = snapshot(work.path)
     result = work.run("update", target, "--defaults")
     assert result.returncode == EXIT_USAGE, result.stderr
@@ -629,8 +618,18 @@ def test_update_refuses_a_directory_that_was_never_generated(work: Workdir, targ
     assert_untouched(before, work.path)
 
 
+def test_update_refuses_a_generated_project_outside_git(work: Workdir) -> None:
+    result = work.run("proj", "--defaults", "--no-git", "--framework", "flask")
+    assert result.returncode == 0, result.stderr
+    _age(work.path)
+    before = snapshot(work.path)
+    result = work.run("update", "proj", "--defaults")
+    assert result.returncode == EXIT_USAGE, result.stderr
+    assert "is not in a git repository" in result.stderr
+    assert_untouched(before, work.path)
+
+
 def test_update_refuses_a_git_repository_of_something_else(work: Workdir) -> None:
-    _xfail_without_update(work)
     repo = work.path / "occupied"
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
