@@ -515,6 +515,23 @@ def test_ctrl_c_at_a_prompt_exits_130_and_leaves_nothing(
     assert_untouched(before, work.path, ignore_mtime_of=ignore)
 
 
+@pytest.mark.pty
+def test_a_bad_name_typed_at_the_prompt_is_explained_and_asked_again(work: Workdir) -> None:
+    ignore = frozenset({work.path})
+    before = snapshot(work.path, ignore_mtime_of=ignore)
+    child = _spawn(work, "proj", "--framework", "flask")
+    child.expect("Project name")
+    time.sleep(0.3)
+    child.send("\x15")  # Ctrl-U: clear the offered default
+    child.send("1app\r")
+    child.expect('"1app" is not a valid project name')
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == EXIT_INTERRUPTED
+    assert_untouched(before, work.path, ignore_mtime_of=ignore)
+
+
 @pytest.mark.parametrize(
     ("signum", "code", "message"),
     [
