@@ -136,7 +136,10 @@ def validate_answers(
         choices = _choice_values(question.get("choices"), context, render)
         if choices and value not in choices:
             listed = ", ".join(str(choice) for choice in choices)
-            errors[key] = f"{key} must be one of {listed}; got {value!r}."
+            given = answers.get(key, value)
+            # YAML reads `python_version: 3.10` as the number 3.1.
+            hint = "" if isinstance(given, str) else f" (the data file gives {given!r}: quote it)"
+            errors[key] = f"{key} must be one of {listed}; got {value!r}{hint}."
             continue
         if question.get("validator"):
             message = str(render(question["validator"], context)).strip()
