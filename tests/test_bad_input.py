@@ -131,6 +131,7 @@ def work(tmp_path: Path, data_dir: Path) -> Workdir:
     (root / "unknown-key.yml").write_text("colour: blue\n")
     (root / "bad-choice.yml").write_text("database: mysql\n")
     (root / "bad-email.json").write_text('{"author_email": "not-an-address"}\n')
+    (root / "unquoted-version.yml").write_text("python_version: 3.10\n")
     (root / "folder.yml").mkdir()
     _age(root)
     return Workdir(root, _environment(tmp_path / "home", data_dir))
@@ -243,6 +244,7 @@ CASES = [
     Case("data-file-not-utf8", "proj --defaults --data-file latin1.yml", "The data file latin1.yml is not UTF-8 text"),
     Case("data-file-unknown-key", "proj --defaults --data-file unknown-key.yml", "Unknown answer key(s): colour"),
     Case("data-file-outside-choice", "proj --defaults --data-file bad-choice.yml", "database must be one of sqlite, postgresql; got 'mysql'"),
+    Case("data-file-version-as-number", "proj --defaults --data-file unquoted-version.yml", "got '3.1' (the data file gives 3.1: quote it)"),
     Case("data-file-bad-email", "proj --defaults --data-file bad-email.json", '"not-an-address" is not a valid e-mail address'),
     # No terminal: stop at once, naming the flags (a bad flag is still named first).
     Case("no-tty", "proj", "no terminal to ask questions on. Run again with --defaults"),
