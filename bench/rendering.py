@@ -20,7 +20,7 @@ GOAL = 1.15  # new-project at most 1.15x bare Copier
 
 def run(ctx: Context) -> Section:
     section = Section("rendering")
-    pairs = 2 if ctx.quick else 5
+    pairs = 2 if ctx.quick else 4
     section.data["pairs"] = pairs
     for framework in ctx.frameworks:
         try:

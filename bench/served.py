@@ -32,6 +32,7 @@ from common import (
     free_port,
     http_get,
     median,
+    ratio_text,
     set_aside,
     stop_process_group,
     tail,
@@ -50,6 +51,9 @@ class Load:
     p99_ms: float
     requests: int
     errors: int  # non-2xx/3xx responses and socket errors
+    # CPU time the server's processes spent per request: moves far less with the load of
+    # a shared machine than requests per second do.
+    cpu_ms_per_request: float = 0.0
 
 
 @dataclass
@@ -83,7 +87,7 @@ def run(ctx: Context) -> Section:
     if ctx.tools.wrk is None:
         section.error = _WRK_MISSING
         return section
-    duration, rounds = (2, 2) if ctx.quick else (3, 5)
+    duration, rounds = (2, 3) if ctx.quick else (2, 8)
     section.data["settings"] = {
         "duration_s": duration,
         "rounds": rounds,
@@ -134,7 +138,10 @@ def _framework(
         for round_number in range(rounds):
             order = servers if round_number % 2 == 0 else servers[::-1]
             for server in order:
+                before = group_cpu_seconds(server.process.pid)
                 load = _wrk(ctx, server.url + template.hello_path, duration)
+                used = group_cpu_seconds(server.process.pid) - before
+                load.cpu_ms_per_request = 1000 * used / load.requests if load.requests else 0.0
                 results[server.name].append(load)
     ratios = [
         p.requests_per_second / m.requests_per_second
@@ -145,7 +152,12 @@ def _framework(
     rps = {name: median([r.requests_per_second for r in loads]) for name, loads in results.items()}
     p99 = {name: median([r.p99_ms for r in loads]) for name, loads in results.items()}
     errors = {name: sum(r.errors for r in loads) for name, loads in results.items()}
-    note = f"median of {rounds} rounds of {duration} s, {CONNECTIONS} connections"
+    cpu = {name: median([r.cpu_ms_per_request for r in loads]) for name, loads in results.items()}
+    note = (
+        f"median of {rounds} alternating rounds of {duration} s, {CONNECTIONS} connections; "
+        f"server CPU per request {cpu['project']:.2f} ms vs {cpu['minimal']:.2f} ms "
+        f"({ratio_text(cpu['project'] / cpu['minimal'] if cpu['minimal'] else None)})"
+    )
     if any(errors.values()):
         note += f"; errors {errors}"
     section.rows.append(
@@ -169,6 +181,7 @@ def _framework(
         "ratio": ratio,
         "requests_per_second": rps,
         "p99_ms": p99,
+        "cpu_ms_per_request": cpu,
     }
 
 
@@ -241,6 +254,20 @@ def _wait_ready(server: Server, path: str, expected: dict[str, str]) -> None:
         if time.monotonic() > deadline:
             raise BenchError(f"the {server.name} server did not answer in {START_TIMEOUT:.0f} s")
         time.sleep(0.25)
+
+
+def group_cpu_seconds(group: int) -> float:
+    """User and system CPU time of the live processes of a process group (Linux /proc)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process is gone
+        # After the command name: state, ppid, pgrp, ..., utime and stime (13th, 14th).
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _json(body: bytes) -> object:

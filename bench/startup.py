@@ -19,7 +19,7 @@ def run(ctx: Context) -> Section:
         "new-project list": [tools.new_project, "list"],
         "new-project recommend --need api": [tools.new_project, "recommend", "--need", "api"],
     }
-    rounds = 10 if ctx.quick else 30
+    rounds = 10 if ctx.quick else 20
     wall: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for round_number in range(rounds + 2):  # the first two rounds warm the file cache
