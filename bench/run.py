@@ -79,14 +79,15 @@ def main(argv: list[str] | None = None) -> int:
         }
         sections = []
         for name in only:
-            print(f"-- {name} (load average {load_average() or 0:.1f})", flush=True)
+            load_before = load_average()
+            print(f"-- {name} (load average {load_before or 0:.1f})", flush=True)
             section_started = time.monotonic()
             try:
                 section = steps[name]()
             except BenchError as error:
                 section = Section(name, error=str(error))
             section.seconds = time.monotonic() - section_started
-            section.data["load_average_before"] = load_average()
+            section.data["load_average"] = {"before": load_before, "after": load_average()}
             sections.append(section)
             _print_section(section)
     except BenchError as error:
