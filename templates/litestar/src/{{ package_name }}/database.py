@@ -24,5 +24,8 @@ def alchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
         session_config=AsyncSessionConfig(expire_on_commit=False),
         # Tables come from migrations (`litestar database upgrade`), never from create_all.
         create_all=False,
-        alembic_config=AlembicAsyncConfig(script_location=str(MIGRATIONS_DIR)),
+        alembic_config=AlembicAsyncConfig(
+            script_location=str(MIGRATIONS_DIR),
+            script_config=str(MIGRATIONS_DIR / "alembic.ini"),
+        ),
     )
