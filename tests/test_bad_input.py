@@ -428,6 +428,7 @@ def test_a_template_that_runs_code_is_refused_without_trust(
     assert_untouched(before, work.path)
 
 
+@pytest.mark.pty
 def test_a_template_with_tasks_is_refused_before_any_prompt(work: Workdir, templates: Path) -> None:
     child = _spawn(work, "proj", "--template-source", str(templates / "tasks"))
     child.expect(pexpect.EOF)
