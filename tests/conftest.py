@@ -67,3 +67,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # --- end full matrix or quick run -------------------------------------------
+
+
+# --- Template store ---------------------------------------------------------
+# `new-project` keeps a versioned template store in the user's data directory; the
+# tests get one of their own (per xdist worker), so a run never writes into $HOME.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_template_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    saved = os.environ.get("NEW_PROJECT_DATA_DIR")
+    os.environ["NEW_PROJECT_DATA_DIR"] = str(tmp_path_factory.mktemp("new-project-data"))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("NEW_PROJECT_DATA_DIR", None)
+        else:
+            os.environ["NEW_PROJECT_DATA_DIR"] = saved
+
+
+# --- end template store -----------------------------------------------------
