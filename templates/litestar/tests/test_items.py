@@ -51,6 +51,13 @@ async def test_list_is_paginated(client: Client) -> None:
     assert (page["total"], page["limit"], page["offset"]) == (25, 10, 20)
 
 
+@pytest.mark.parametrize("params", [{"page_size": 101}, {"page_size": 0}, {"current_page": 0}])
+async def test_page_parameters_are_bounded(client: Client, params: dict[str, int]) -> None:
+    response = await client.get("/items", params=params)
+    assert response.status_code == 400
+    assert [problem["key"] for problem in response.json()["extra"]] == [*params]
+
+
 async def test_list_searches_by_name(client: Client) -> None:
     await create(client, name="Blue pen")
     await create(client, name="Notebook")
@@ -78,7 +85,7 @@ async def test_delete_removes_the_item(client: Client) -> None:
 async def test_unknown_item_is_404(client: Client) -> None:
     response = await client.get(f"/items/{uuid4()}")
     assert response.status_code == 404
-    assert response.json()["status_code"] == 404
+    assert response.json() == {"status_code": 404, "detail": "No item with this id."}
     assert (await client.delete(f"/items/{uuid4()}")).status_code == 404
 
 
@@ -123,4 +130,6 @@ async def test_duplicate_name_is_409(client: Client) -> None:
     await create(client)
     response = await client.post("/items", json={"name": "Notebook"})
     assert response.status_code == 409
-    assert response.json()["status_code"] == 409
+    error = response.json()
+    assert error["status_code"] == 409
+    assert "name" in error["detail"]

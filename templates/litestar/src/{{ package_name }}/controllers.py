@@ -1,13 +1,14 @@
 """HTTP handlers. Each receives what it needs (services, the database session) by injection."""
 
+from typing import Annotated
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar import providers
-from advanced_alchemy.filters import FilterTypes
+from advanced_alchemy.filters import FilterTypes, LimitOffset
 from advanced_alchemy.service import OffsetPagination
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, SkipValidation
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +37,18 @@ async def health(db_session: NamedDependency[AsyncSession]) -> Response[dict[str
     return Response({"status": "ok", "database": "ok"})
 
 
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def provide_page(
+    current_page: Annotated[int, QueryParameter(ge=1)] = 1,
+    page_size: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+) -> LimitOffset:
+    """`?current_page=&page_size=`, with a bound so that no client can ask for every row."""
+    return LimitOffset(limit=page_size, offset=page_size * (current_page - 1))
+
+
 class ItemController(Controller):
     """CRUD for items: `/items` and `/items/{item_id}`."""
 
@@ -43,19 +56,22 @@ class ItemController(Controller):
     tags = ("items",)
     # `items_service` (an ItemService bound to this request's session) and `filters`
     # (pagination, search and ordering from the query string) for every handler below.
-    dependencies = providers.create_service_dependencies(
-        ItemService,
-        "items_service",
-        filters={
-            "pagination_type": "limit_offset",
-            "pagination_size": 20,
-            "search": "name",
-            "search_ignore_case": True,
-            "sort_field": "name",
-            "sort_order": "asc",
-            "alias_generator": "snake_case",
-        },
-    )
+    dependencies = {  # noqa: RUF012 (Litestar reads it once, when the app is built)
+        **providers.create_service_dependencies(
+            ItemService,
+            "items_service",
+            filters={
+                "pagination_type": "limit_offset",
+                "search": "name",
+                "search_ignore_case": True,
+                "sort_field": "name",
+                "sort_order": "asc",
+                "alias_generator": "snake_case",
+            },
+        ),
+        # Advanced Alchemy's own page parameters have no upper bound: use ours.
+        "limit_offset_filter": Provide(provide_page, sync_to_thread=False),
+    }
 
     @get()
     async def list_items(

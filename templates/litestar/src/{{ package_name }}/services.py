@@ -1,5 +1,6 @@
 """Data access: a repository (queries) and a service (business rules) per model."""
 
+from advanced_alchemy.exceptions import ErrorMessages
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 
@@ -11,5 +12,12 @@ class ItemService(SQLAlchemyAsyncRepositoryService[Item]):
 
     class Repository(SQLAlchemyAsyncRepository[Item]):
         model_type = Item
+        # The `detail` of the 409 and 404 responses. Unique violations come as
+        # "integrity" errors with asyncpg, as "duplicate_key" with the other drivers.
+        error_messages: ErrorMessages | None = {  # noqa: RUF012 (read-only)
+            "duplicate_key": "An item with this name already exists.",
+            "integrity": "The item conflicts with another one; is the name already taken?",
+            "not_found": "No item with this id.",
+        }
 
     repository_type = Repository
