@@ -76,7 +76,7 @@ TEMPLATES: dict[str, Template] = {
             docs_path="/docs",
             serve=(
                 "uv run granian --interface asgi --host 127.0.0.1 --port {port} "
-                "--workers 2 --access-log asgi:app"
+                "--workers 2 --workers-kill-timeout 5 --access-log asgi:app"
             ),
             migrate="uv run alembic upgrade head",
             docs_url="https://fastapi.tiangolo.com/",
