@@ -67,11 +67,18 @@ def _framework(ctx: Context, framework: str, pairs: int, section: Section) -> di
     wall: dict[str, list[float]] = {"new-project": [], "copier": []}
     cpu: dict[str, list[float]] = {"new-project": [], "copier": []}
     commands = {"new-project": new_project, "copier": copier}
+    failures: list[str] = []
     for pair in range(pairs):
         order = ["new-project", "copier"] if pair % 2 == 0 else ["copier", "new-project"]
         for name in order:
             dest = ctx.workdir("render", framework, f"{name}-{pair}") / PROJECT_DIR_NAME
-            timing = ctx.timed(commands[name](dest))
+            try:
+                timing = ctx.timed(commands[name](dest))
+            except BenchError as error:
+                # Reported, and tried once more: one failure should not cost the figures.
+                failures.append(f"{name}: {error}")
+                dest = ctx.workdir("render", framework, f"{name}-{pair}-again") / PROJECT_DIR_NAME
+                timing = ctx.timed(commands[name](dest))
             wall[name].append(timing.wall)
             cpu[name].append(timing.cpu)
             shutil.rmtree(dest.parent)
@@ -79,6 +86,10 @@ def _framework(ctx: Context, framework: str, pairs: int, section: Section) -> di
     ratio = tool / bare_copier
     cpu_ratio = median(cpu["new-project"]) / median(cpu["copier"])
     note = f"median of {pairs} pairs; CPU time ratio {ratio_text(cpu_ratio)}"
+    if failures:
+        note += f"; {len(failures)} run(s) failed and were repeated: " + " / ".join(
+            " ".join(failure.split()) for failure in failures
+        )
     if different:
         note += f"; files differ: {', '.join(sorted(different)[:5])}"
     section.rows.append(
@@ -103,6 +114,7 @@ def _framework(ctx: Context, framework: str, pairs: int, section: Section) -> di
         "median_copier": bare_copier,
         "ratio": ratio,
         "files_differ": sorted(different),
+        "failures": failures,
     }
 
 

@@ -87,7 +87,7 @@ def run(ctx: Context) -> Section:
     if ctx.tools.wrk is None:
         section.error = _WRK_MISSING
         return section
-    duration, rounds = (2, 3) if ctx.quick else (2, 8)
+    duration, rounds = (2, 3) if ctx.quick else (2, 6)
     section.data["settings"] = {
         "duration_s": duration,
         "rounds": rounds,
