@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from common import PROJECT_DIR_NAME, BenchError, Context, Row, Section, seconds
@@ -25,7 +25,8 @@ class Green:
     uv_sync: float
     prepared: int  # packages uv downloaded or built
     pytest: float = 0.0
-    cpu: float = 0.0  # CPU time of the three steps
+    # CPU time (user + system) of each step: what the step costs on an idle machine.
+    cpu: dict[str, float] = field(default_factory=dict)
     tests_passed: int = 0
     repeated: bool = False  # the first warm attempt found packages missing from the cache
 
@@ -80,12 +81,13 @@ def _attempt(ctx: Context, framework: str, kind: str, *, test: bool, attempt: in
         sync = ctx.timed([tools.uv, "sync"], cwd=dest, env=env, timeout=900)
         prepared = _PREPARED.search(sync.result.stderr)
         figures = Green(generate.wall, sync.wall, int(prepared.group(1)) if prepared else 0)
+        figures.cpu = {"generate": generate.cpu, "uv_sync": sync.cpu}
         if test:
             tested = ctx.timed(
                 [tools.uv, "run", "pytest", "-q", "-p", "no:cacheprovider"], cwd=dest, env=env
             )
             figures.pytest = tested.wall
-            figures.cpu = generate.cpu + sync.cpu + tested.cpu
+            figures.cpu["pytest"] = tested.cpu
             summary = tested.result.stdout.strip().splitlines()[-1:] or [""]
             passed = _PASSED.search(summary[0])
             figures.tests_passed = int(passed.group(1)) if passed else 0
@@ -102,8 +104,9 @@ def _attempt(ctx: Context, framework: str, kind: str, *, test: bool, attempt: in
 def _row(framework: str, kind: str, figures: Green) -> Row:
     note = (
         f"generate {seconds(figures.generate)} + uv sync {seconds(figures.uv_sync)} + "
-        f"pytest {seconds(figures.pytest)} ({figures.tests_passed} passed); "
-        f"CPU time {seconds(figures.cpu)}"
+        f"pytest {seconds(figures.pytest)} ({figures.tests_passed} passed); CPU time "
+        + " + ".join(seconds(value) for value in figures.cpu.values())
+        + f" = {seconds(sum(figures.cpu.values()))}"
     )
     if figures.repeated:
         note += "; repeated: the first attempt found the cache incomplete"
