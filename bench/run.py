@@ -187,7 +187,7 @@ def machine(tools: Tools) -> dict[str, Any]:
         "os": platform.platform(terse=True),
         "python": python,
         "uv": version(tools.uv, "--version"),
-        "wrk": version(tools.wrk, "--version") if tools.wrk else "-",
+        "wrk": version(tools.wrk, "--version").split(" [")[0] if tools.wrk else "-",
         "load_average": load_average(),
     }
     info["summary"] = (
@@ -230,13 +230,17 @@ def table(sections: list[Section]) -> str:
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     notes = [
-        f"- {row.benchmark} {row.subject}: {row.note}"
+        f"- {row.benchmark} {row.subject}: {' / '.join(row.note.splitlines())}"
         for section in sections
         for row in section.rows
         if row.note
     ]
     errors = [f"- {section.name} not run: {section.error}" for section in sections if section.error]
     return "\n".join(lines + (["", *notes] if notes else []) + (["", *errors] if errors else []))
+
+
+def _markdown_cell(text: str) -> str:
+    return " / ".join(text.replace("|", "\\|").splitlines())
 
 
 def to_markdown(report: dict[str, Any], sections: list[Section]) -> str:
@@ -247,7 +251,7 @@ def to_markdown(report: dict[str, Any], sections: list[Section]) -> str:
         f"Taken {report['date']} with `python bench/run.py"
         + (" --quick" if report["options"]["quick"] else "")
         + f"` in {report['seconds']:.0f} s, on {machine_info['summary']}, "
-        f"wrk {machine_info['wrk']}; load average at the start "
+        f"{machine_info['wrk']}; load average at the start "
         f"{machine_info['load_average'] or 0:.1f} (the machine is shared).",
         "",
         "| " + " | ".join([*_HEADER, "note"]) + " |",
@@ -256,7 +260,7 @@ def to_markdown(report: dict[str, Any], sections: list[Section]) -> str:
     for section in sections:
         for row in section.rows:
             cells = [*_cells(row), row.note]
-            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+            lines.append("| " + " | ".join(_markdown_cell(cell) for cell in cells) + " |")
     for section in sections:
         if section.error:
             lines += ["", f"{section.name} not run: {section.error}"]
