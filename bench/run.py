@@ -167,7 +167,8 @@ def machine(tools: Tools) -> dict[str, Any]:
             result = subprocess.run(command, capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.SubprocessError):
             return "-"
-        return (result.stdout or result.stderr).strip().splitlines()[0] if result else "-"
+        lines = (result.stdout or result.stderr).strip().splitlines()
+        return lines[0] if lines else "-"
 
     cpu = "-"
     try:
