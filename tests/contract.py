@@ -829,7 +829,7 @@ MIN_TESTS = 12
 
 def step_test_count(project: Project) -> str:
     if project.tests_run is None:
-        raise Skip("pytest did not report a count")
+        raise Skip("not run: pytest did not pass")
     if project.tests_run < MIN_TESTS:
         raise StepFailed(
             f"the project has {project.tests_run} tests; the contract asks {MIN_TESTS}"
