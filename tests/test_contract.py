@@ -119,6 +119,7 @@ def _record(case_id: str, results: list[contract.StepResult], seconds: float) ->
         "seconds": round(seconds, 1),
         "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
         "steps": {r.name: [r.ok, round(r.seconds, 1)] for r in results},
+        "pytest": next((r.detail for r in results if r.name == "pytest" and r.ok), ""),
         "detail": {r.name: r.detail[-300:] for r in results if r.ok is not True},
     }
     with Path(report).open("a", encoding="utf-8") as out:
