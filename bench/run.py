@@ -1,7 +1,7 @@
 """Run the benchmarks, print a table and write it as JSON (and Markdown).
 
-    uv run python bench/run.py                      # all five, about 8 minutes
-    uv run python bench/run.py --quick              # fewer rounds, about 4 minutes
+    uv run python bench/run.py                      # all five, 6-8 minutes on 2 cores
+    uv run python bench/run.py --quick              # fewer rounds, shorter loads
     uv run python bench/run.py --only startup,render --frameworks flask
 
 Every figure is a ratio against a baseline measured in the same run (interleaved where
