@@ -249,7 +249,7 @@ def to_markdown(report: dict[str, Any], sections: list[Section]) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Taken {report['date']} with `python bench/run.py"
+        f"Finished {report['date']}, `python bench/run.py"
         + (" --quick" if report["options"]["quick"] else "")
         + f"` in {report['seconds']:.0f} s, on {machine_info['summary']}, "
         f"{machine_info['wrk']}; load average at the start "
