@@ -1,5 +1,5 @@
 """`python -m generator` runs the command line."""
 
-from generator.cli import main
+from generator.launcher import main
 
 main()

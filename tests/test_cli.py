@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from generator import __version__, catalog
+from generator import __version__, catalog, launcher
 
 
 def run_cli(
@@ -119,3 +120,36 @@ def test_update_outside_a_project_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("new-project: error:")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_quick_help_is_typers_help() -> None:
+    # The console script answers --help from help.txt without importing Typer; when the
+    # commands change, regenerate it as generator/launcher.py says.
+    code = "from generator.cli import app\napp(['--help'], prog_name='new-project')\n"
+    typer_help = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "COLUMNS": "80"},
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert typer_help
+    assert launcher.HELP_FILE.read_text(encoding="utf-8") == typer_help
+
+
+def test_quick_help_and_version_import_no_command_line_framework() -> None:
+    code = (
+        "import sys\n"
+        "from generator import launcher\n"
+        "for argv in (['--help'], ['--version']):\n"
+        "    sys.argv = ['new-project', *argv]\n"
+        "    launcher.main()\n"
+        "heavy = [m for m in ('typer', 'click', 'pydantic', 'copier') if m in sys.modules]\n"
+        "print('heavy modules:', heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("Usage: new-project")
+    assert f"new-project {__version__}" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "heavy modules: []"
