@@ -5,7 +5,8 @@ Typer (with click and pydantic) takes ten times longer to import than Python tak
 start. `help.txt` is Typer's own `--help` output; a test keeps the two equal. After
 changing the commands, regenerate it:
 
-    COLUMNS=80 python -c "from generator.cli import app; app(['--help'], prog_name='new-project')" > generator/help.txt
+    COLUMNS=80 python -c "from generator.cli import app; \\
+        app(['--help'], prog_name='new-project')" > generator/help.txt
 """
 
 from __future__ import annotations
