@@ -1,11 +1,11 @@
-"""The `new-project` console script.
+r"""The `new-project` console script.
 
 `--help` and `--version` are answered before the command-line framework is imported:
 Typer (with click and pydantic) takes ten times longer to import than Python takes to
 start. `help.txt` is Typer's own `--help` output; a test keeps the two equal. After
 changing the commands, regenerate it:
 
-    COLUMNS=80 python -c "from generator.cli import app; \\
+    COLUMNS=80 python -c "from generator.cli import app; \
         app(['--help'], prog_name='new-project')" > generator/help.txt
 """
 
