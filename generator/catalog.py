@@ -21,8 +21,16 @@ class Template:
     serve: str  # run in the generated project; `{port}` is the port to listen on
     migrate: str
     docs_url: str
+    schema_path: str  # the OpenAPI document
+    api_base: str  # path prefix of the API ("" when it is served at the root)
+    validation_status: int  # the status of a validation error (docs/resource-contract.md)
     # Environment for a plain-HTTP production run on loopback (TLS ends at a proxy).
     serve_env: dict[str, str] = field(default_factory=dict)
+    # API writes need a user: a command run in the project that creates one, and its
+    # environment, in which `{username}` and `{password}` name the user (HTTP Basic).
+    # Empty when writes need no user.
+    api_user_setup: str = ""
+    api_user_env: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -53,10 +61,19 @@ TEMPLATES: dict[str, Template] = {
             serve="uv run gunicorn --bind 127.0.0.1:{port}",
             migrate="uv run python manage.py migrate",
             docs_url="https://docs.djangoproject.com/en/5.2/",
+            schema_path="/api/schema/",
+            api_base="/api",
+            validation_status=400,
             serve_env={
                 "DEBUG": "false",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "SECURE_SSL_REDIRECT": "false",
+            },
+            api_user_setup="uv run python manage.py createsuperuser --noinput",
+            api_user_env={
+                "DJANGO_SUPERUSER_USERNAME": "{username}",
+                "DJANGO_SUPERUSER_EMAIL": "{username}@example.com",
+                "DJANGO_SUPERUSER_PASSWORD": "{password}",
             },
         ),
         Template(
@@ -80,6 +97,9 @@ TEMPLATES: dict[str, Template] = {
             ),
             migrate="uv run alembic upgrade head",
             docs_url="https://fastapi.tiangolo.com/",
+            schema_path="/openapi.json",
+            api_base="",
+            validation_status=422,
         ),
         Template(
             name="flask",
@@ -99,6 +119,9 @@ TEMPLATES: dict[str, Template] = {
             serve="uv run gunicorn --bind 127.0.0.1:{port}",
             migrate="uv run flask db upgrade",
             docs_url="https://flask.palletsprojects.com/",
+            schema_path="/openapi.json",
+            api_base="",
+            validation_status=422,
         ),
         Template(
             name="litestar",
@@ -118,6 +141,9 @@ TEMPLATES: dict[str, Template] = {
             serve="uv run uvicorn app:app --host 127.0.0.1 --port {port} --workers 2",
             migrate="uv run litestar database upgrade --no-prompt",
             docs_url="https://docs.litestar.dev/",
+            schema_path="/schema/openapi.json",
+            api_base="",
+            validation_status=400,
         ),
     )
 }
