@@ -265,7 +265,7 @@ def _judge_page(session: Session, reply: Reply, offset: int, limit: int) -> list
     if len(items) > limit:
         session.note(f"{reply.method} {reply.path}: {len(items)} items on a page of {limit}")
     ids = [item.get("id") for item in items if isinstance(item, dict)]
-    numbers = [i for i in ids if _is_int(i)]
+    numbers = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
     if numbers != sorted(numbers) or len(numbers) != len(items):
         session.note(f"{reply.method} {reply.path}: items not in ascending id order: {ids}")
     for item in items:
