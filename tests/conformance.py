@@ -29,7 +29,7 @@ import subprocess
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -646,6 +646,8 @@ class SchemathesisRun:
     failures: int
     seconds: float
     failing: list[str]  # "METHOD path: codes" per failing operation, then curl lines
+    exit_code: int
+    output_tail: str
 
     def summary(self) -> str:
         return (
@@ -688,8 +690,10 @@ def run_schemathesis(
     *,
     seed: int = SCHEMATHESIS_SEED,
     examples: int = SCHEMATHESIS_EXAMPLES,
+    label: str = "",
 ) -> SchemathesisRun:
-    """The schemathesis CLI against the served schema; raises CheckFailed on failures."""
+    """The schemathesis CLI against the served schema, with its figures. With
+    SCHEMATHESIS_REPORT set, one JSON line per run (labelled `label`) is appended there."""
     workdir.mkdir(parents=True, exist_ok=True)
     report = workdir / "schemathesis.json"
     command = [
@@ -732,10 +736,21 @@ def run_schemathesis(
         failures=int(data["test_cases"]["unique_failures"]) + len(data.get("errors") or []),
         seconds=seconds,
         failing=parse_failures(output),
+        exit_code=result.returncode,
+        output_tail=output[-3000:],
     )
-    if run.operations == 0:
-        raise CheckFailed(f"schemathesis tested no operation:\n{output[-3000:]}")
-    if result.returncode != 0 or run.failures:
-        details = "\n".join(run.failing) or output[-3000:]
-        raise CheckFailed(f"{run.summary()}\n{details}")
+    record = os.environ.get("SCHEMATHESIS_REPORT")
+    if record:
+        line = {"case": label, **{k: v for k, v in asdict(run).items() if k != "output_tail"}}
+        with Path(record).open("a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
     return run
+
+
+def judge_schemathesis(run: SchemathesisRun) -> str:
+    """Fail on any failure schemathesis found, listing each operation with a curl line."""
+    if run.operations == 0:
+        raise CheckFailed(f"schemathesis tested no operation:\n{run.output_tail}")
+    if run.exit_code != 0 or run.failures:
+        raise CheckFailed(f"{run.summary()}\n" + ("\n".join(run.failing) or run.output_tail))
+    return run.summary()
