@@ -38,10 +38,10 @@ class Template:
     serve_env: dict[str, str] = field(default_factory=dict)
     # The app signs sessions or tokens with SECRET_KEY (so .env gets a random one).
     signs_with_secret_key: bool = False
-    # The framework sends HSTS itself in production (no middleware of the template's own).
-    hsts_built_in: bool = False
-    # Pages that set cookies without logging in, to check their Secure/HttpOnly flags.
-    cookie_probe_paths: tuple[str, ...] = ()
+    # A page of a default project that sets a cookie (None: the template sets none), and
+    # whether the production server sends HSTS on HTTPS requests. The contract checks both.
+    cookie_path: str | None = None
+    hsts: bool = False
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -85,8 +85,8 @@ TEMPLATES: dict[str, Template] = {
                 "SECURE_SSL_REDIRECT": "false",
             },
             signs_with_secret_key=True,
-            hsts_built_in=True,
-            cookie_probe_paths=("/admin/login/",),
+            cookie_path="/admin/login/",  # the CSRF cookie of the login form
+            hsts=True,  # SecurityMiddleware
         ),
         Template(
             name="fastapi",

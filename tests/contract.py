@@ -47,14 +47,12 @@ TIMEOUT_TOOL = 600.0
 SERVER_START_TIMEOUT = 120.0
 HTTP_TIMEOUT = 20.0
 
-# Frameworks with HSTS built in (a registry fact): there the production server must send
-# it on HTTPS requests. The others have no such setting to turn on.
-BUILT_IN_HSTS = frozenset(name for name, t in TEMPLATES.items() if t.hsts_built_in)
+# Frameworks with HSTS built in (Django's SecurityMiddleware): there the production
+# server must send it on HTTPS requests. The others have no such setting to turn on.
+BUILT_IN_HSTS = frozenset({"django"})
 # A page that sets cookies in a default project, where the framework has one for sure.
 PRELOAD_MIN_AGE = 31_536_000  # https://hstspreload.org/ requires at least one year
-COOKIE_PROBE_PATHS: Mapping[str, tuple[str, ...]] = {
-    name: t.cookie_probe_paths for name, t in TEMPLATES.items() if t.cookie_probe_paths
-}
+COOKIE_PROBE_PATHS: Mapping[str, tuple[str, ...]] = {"django": ("/admin/login/",)}
 
 # --- the option matrix ------------------------------------------------------------------
 
