@@ -13,14 +13,11 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-FRAMEWORKS: tuple[str, ...] = ("django", "fastapi", "flask", "litestar")
+from generator.catalog import TEMPLATES
 
-TITLES: dict[str, str] = {
-    "django": "Django",
-    "fastapi": "FastAPI",
-    "flask": "Flask",
-    "litestar": "Litestar",
-}
+# The frameworks with a template, in the registry's order (the last tie-break).
+FRAMEWORKS: tuple[str, ...] = tuple(TEMPLATES)
+TITLES: dict[str, str] = {name: template.title for name, template in TEMPLATES.items()}
 
 # The order here is the order in which the questions are shown.
 NEEDS: dict[str, str] = {

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from generator import __version__
 from generator.advisor import NEEDS  # plain data, cheap: the help texts list the needs
+from generator.catalog import names_text
 
 if TYPE_CHECKING:
     from generator.render import UpdateResult
@@ -81,7 +82,7 @@ def _root(
 def create(
     dest: Annotated[Path, typer.Argument(help="Directory to create (new or empty).")],
     framework: Annotated[
-        str | None, typer.Option(help="django, fastapi, flask or litestar.")
+        str | None, typer.Option(help=f"{names_text()} (any letter case).")
     ] = None,
     need: Annotated[
         list[str] | None,
@@ -131,12 +132,7 @@ def create(
         questions = _local_questions(source or str(render.template_root()))
         answers: dict[str, Any] = render.collect_answers(questions, data or [], data_file)
         if framework is not None:
-            if framework not in catalog.TEMPLATES:
-                _fail(
-                    f"unknown framework {framework!r}; choose one of "
-                    f"{', '.join(catalog.TEMPLATES)}.",
-                    EXIT_USAGE,
-                )
+            framework = catalog.resolve(framework)
             if answers.get("framework", framework) != framework:
                 _fail("--framework and --data framework=... disagree.", EXIT_USAGE)
             answers["framework"] = framework
@@ -161,7 +157,7 @@ def create(
         )
     except KeyboardInterrupt:
         _interrupted()
-    except (advisor.UnknownNeedError, render.UsageError) as error:
+    except (advisor.UnknownNeedError, catalog.UnknownFrameworkError, render.UsageError) as error:
         _fail(str(error), EXIT_USAGE)
     except (render.RenderError, store.StoreError) as error:
         _fail(str(error), EXIT_FAILURE)

@@ -18,8 +18,10 @@ import tarfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator.catalog import NAMES
+
 REPO = Path(__file__).resolve().parent.parent
-FRAMEWORKS = ("django", "fastapi", "flask", "litestar")
+FRAMEWORKS = NAMES
 STORE_SRC_PATH = "~/.local/share/new-project/templates"
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Test User",

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalog import NAMES
+
 REPO = Path(__file__).resolve().parent.parent
 SECRET_LINE = re.compile(r"^(SECRET_KEY=).*$", re.MULTILINE)
 
@@ -27,7 +29,7 @@ def tree(root: Path) -> dict[str, str]:
     return files
 
 
-@pytest.mark.parametrize("framework", ["django", "fastapi", "flask", "litestar"])
+@pytest.mark.parametrize("framework", NAMES)
 def test_copier_copy_renders_the_same_files_as_new_project(tmp_path: Path, framework: str) -> None:
     # HEAD, so that a tag older than the working tree is not what is compared.
     subprocess.run(
