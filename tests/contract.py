@@ -1063,6 +1063,8 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
                 command, env=project.production_env(run.database_url, **extra)
             ),
         )
+        if target.credentials is None:
+            return "writes need no user"
         return f"created {target.credentials[0]} with `{template.api_user_setup}`"
 
     def schemathesis() -> str:
