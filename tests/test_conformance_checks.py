@@ -20,6 +20,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import conformance
+import contract
 import pytest
 
 VALIDATION = 422
@@ -494,3 +495,12 @@ def test_schemathesis_names_each_failing_operation_with_a_curl(tmp_path: Path) -
         line = next((line for line in message.splitlines() if operation in line), "")
         assert code in line, f"{operation} {code} not reported:\n{message}"
     assert f"curl -X GET {target.base}/boom" in message
+
+
+def test_schemathesis_runs_on_each_templates_default_and_one_postgresql_case() -> None:
+    chosen = contract._schemathesis_cases()
+    for cases in contract.option_matrix().values():
+        picked = [case for case in cases if case.id in chosen]
+        assert len(picked) == 2, [case.id for case in picked]
+        assert picked[0].default
+        assert picked[1].answer("database") == "postgresql"
