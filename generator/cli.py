@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from generator import __version__
 from generator.advisor import NEEDS  # plain data, cheap: the help texts list the needs
 from generator.catalog import names_text
 
 if TYPE_CHECKING:
+    from generator.catalog import Template
     from generator.render import UpdateResult
     from generator.store import StoreVersion
 
@@ -29,14 +30,40 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+# What a bare `new-project` prints (to stderr, exit 2: it is a usage error, but one that
+# deserves directions rather than "Missing command").
+GETTING_STARTED = """\
+Usage: new-project DEST [OPTIONS]        generate a project in DEST
+       new-project COMMAND [ARGS]...
+
+Common commands:
+  new-project my-service                 ask what you are building, then generate it
+  new-project recommend --need api       rank the frameworks for your needs
+  new-project recommend --help           the needs the advisor understands
+  new-project list                       the templates, their stacks and commands
+  new-project --help                     every command and option
+"""
+
+
 class _DefaultToCreate(TyperGroup):
     """`new-project DEST ...` means `new-project create DEST ...`."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's own Context
+        if not args:
+            typer.echo(GETTING_STARTED, err=True, nl=False)
+            raise typer.Exit(EXIT_USAGE)
         own_options = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
-        if args and args[0] not in self.commands and args[0] not in own_options:
+        if args[0] not in self.commands and args[0] not in own_options:
             args = ["create", *args]
         return super().parse_args(ctx, args)
+
+
+class _NeedsHelp(TyperCommand):
+    """Help that ends with every need and what it means, names kept whole in a column."""
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:  # click's own types
+        with formatter.section("Needs"):
+            formatter.write_dl(list(NEEDS.items()))
 
 
 app = typer.Typer(
@@ -141,11 +168,13 @@ def create(
         _check_answers(questions, answers, dest, defaults=defaults)
         render.check_destination(dest.absolute())
         source, vcs_ref = _template_version(source, vcs_ref)
-        if "framework" not in answers and not defaults:
+        if not defaults:
             from generator import prompts
 
-            answers["framework"] = prompts.choose_framework(needs)
-            _check_answers(questions, answers, dest, defaults=defaults)
+            prompts.wrap_validation_messages()
+            if "framework" not in answers:
+                answers["framework"], needs = prompts.choose_framework(needs)
+                _check_answers(questions, answers, dest, defaults=defaults)
         project = render.render_project(
             dest,
             src_path=source,
@@ -154,6 +183,7 @@ def create(
             vcs_ref=vcs_ref,
             git=not no_git,
             unsafe=trust,
+            user_defaults=_need_defaults(needs, answers),
         )
     except KeyboardInterrupt:
         _interrupted()
@@ -162,6 +192,18 @@ def create(
     except (render.RenderError, store.StoreError) as error:
         _fail(str(error), EXIT_FAILURE)
     _print_next_steps(project)
+
+
+def _need_defaults(needs: list[str], answers: dict[str, Any]) -> dict[str, object]:
+    """The option defaults the stated needs set for the chosen framework, except for
+    options already answered (--data, a data file)."""
+    from generator import advisor
+
+    framework = answers.get("framework")
+    if not isinstance(framework, str):
+        return {}
+    chosen = advisor.option_defaults(needs, framework)
+    return {key: value for key, value in chosen.items() if key not in answers}
 
 
 def _template_version(source: str | None, vcs_ref: str | None) -> tuple[str, str | None]:
@@ -233,15 +275,30 @@ def _print_next_steps(project: Path) -> None:
     typer.echo(f"Created {project}" + (f" ({template.title})." if template else "."))
     if template is None:
         return
-    typer.echo("Next steps:")
-    typer.echo(f"  cd {project}")
-    typer.echo("  uv sync")
-    typer.echo(f"  {template.migrate}")
-    typer.echo("  uv run pytest")
-    typer.echo(f"  {template.serve.format(port=8000)}")
+    for line in next_steps(project, template):
+        typer.echo(line)
 
 
-@app.command(epilog="Needs: " + ", ".join(NEEDS) + ".")
+def next_steps(project: Path, template: Template) -> list[str]:
+    """What to run in a new project, each command as the registry gives it. The server
+    runs with production settings on loopback (the registry's serve_env: plain HTTP, as
+    behind a TLS proxy)."""
+    import shlex
+
+    env = " ".join(f"{key}={shlex.quote(value)}" for key, value in template.serve_env.items())
+    serve = template.serve.format(port=8000)
+    return [
+        "Next steps:",
+        f"  cd {shlex.quote(str(project))}",
+        "  uv sync",
+        f"  {template.migrate}",
+        "  uv run pytest",
+        "Production server on http://127.0.0.1:8000 (plain HTTP, for a TLS proxy in front):",
+        f"  {env} {serve}" if env else f"  {serve}",
+    ]
+
+
+@app.command(cls=_NeedsHelp)
 def recommend(
     need: Annotated[
         list[str] | None, typer.Option(metavar="NEED", help="What you are building (repeatable).")

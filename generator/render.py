@@ -275,8 +275,11 @@ def render_project(
     vcs_ref: str | None = None,
     git: bool = True,
     unsafe: bool = False,
+    user_defaults: Mapping[str, Any] | None = None,
 ) -> Path:
     """Render the template into `dest` (new or empty), with a first commit unless `git=False`.
+
+    `user_defaults` replace copier.yml's defaults for some questions; `data` still wins.
 
     Raises UsageError for invalid answers and RenderError for failures; KeyboardInterrupt
     passes through. In every one of those cases nothing is left at `dest`.
@@ -301,6 +304,7 @@ def render_project(
                 src_path,
                 staged,
                 data=dict(data),
+                user_defaults=dict(user_defaults or {}),
                 defaults=defaults,
                 vcs_ref=vcs_ref,
                 quiet=True,
