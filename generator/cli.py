@@ -33,15 +33,15 @@ EXIT_INTERRUPTED = 130
 # What a bare `new-project` prints (to stderr, exit 2: it is a usage error, but one that
 # deserves directions rather than "Missing command").
 GETTING_STARTED = """\
-Usage: new-project DEST [OPTIONS]        generate a project in DEST
+Usage: new-project DEST [OPTIONS]      generate a project in DEST
        new-project COMMAND [ARGS]...
 
 Common commands:
-  new-project my-service                 ask what you are building, then generate it
-  new-project recommend --need api       rank the frameworks for your needs
-  new-project recommend --help           the needs the advisor understands
-  new-project list                       the templates, their stacks and commands
-  new-project --help                     every command and option
+  new-project my-service               ask what you build, then generate it
+  new-project recommend --need api     rank the frameworks for your needs
+  new-project recommend --help         the needs the advisor understands
+  new-project list                     the templates, their stacks and commands
+  new-project --help                   every command and option
 """
 
 
