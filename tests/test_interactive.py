@@ -11,7 +11,7 @@ import pexpect
 import pytest
 import yaml
 
-from generator import advisor
+from generator import advisor, prompts
 
 pytestmark = pytest.mark.pty
 
@@ -21,9 +21,13 @@ SPACE = " "
 CTRL_C = "\x03"
 
 
-def spawn(dest: str, cwd: Path) -> pexpect.spawn:
+def spawn(dest: str, cwd: Path, *options: str) -> pexpect.spawn:
     script = shutil.which("new-project")
-    command, args = (script, [dest]) if script else (sys.executable, ["-m", "generator", dest])
+    command, args = (
+        (script, [dest, *options])
+        if script
+        else (sys.executable, ["-m", "generator", dest, *options])
+    )
     child = pexpect.spawn(
         command,
         args,
@@ -91,5 +95,39 @@ def test_ctrl_c_at_a_prompt_exits_130_and_writes_nothing(tmp_path: Path, where: 
         child.expect("Project name")
     child.send(CTRL_C)
     child.expect("interrupted; nothing was written")
+    assert finish(child) == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["screen.log"]
+
+
+COLUMNS = 120
+
+
+def test_the_needs_checklist_explains_its_keys_once_on_one_line(tmp_path: Path) -> None:
+    child = spawn("demo", tmp_path)
+    child.expect("What are you building")
+    first_label = next(iter(advisor.NEEDS.values()))
+    child.expect(first_label)
+    header = child.before
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    # Our key help, whole (no wrap or redraw inside it), instead of questionary's own.
+    assert prompts.NEEDS_INSTRUCTION in header
+    screen = (tmp_path / "screen.log").read_text(encoding="utf-8")
+    assert header.count(prompts.NEEDS_INSTRUCTION) == 1
+    assert "Use arrow keys" not in screen
+    assert "<space>" not in screen
+    assert len(f"? {prompts.NEEDS_QUESTION} {prompts.NEEDS_INSTRUCTION}") < COLUMNS
+
+
+def test_a_refused_project_name_shows_the_whole_message(tmp_path: Path) -> None:
+    child = spawn("demo", tmp_path, "--framework", next(iter(advisor.FRAMEWORKS)))
+    child.expect("Project name")
+    # The default ("demo") is in the field; make it a long name the validator refuses.
+    bad = " is not a good name for a project at all, with spaces!"
+    child.send(bad + ENTER)
+    # The message is longer than the screen is wide; its end must still be shown.
+    child.expect("Validation error for question 'project_name'")
+    child.expect("ending with a letter or digit")  # cut off at the edge, it never came
+    child.send(CTRL_C)
     assert finish(child) == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["screen.log"]
