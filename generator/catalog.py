@@ -34,6 +34,7 @@ class Template:
     # Top-level modules the project imports: a package of the same name would shadow them
     # (copier.yml's `package_name` validator refuses each).
     modules: tuple[str, ...]
+    validation_status: int  # the status of a validation error (docs/resource-contract.md)
     # Environment for a plain-HTTP production run on loopback (TLS ends at a proxy).
     serve_env: dict[str, str] = field(default_factory=dict)
     # The app signs sessions or tokens with SECRET_KEY (so .env gets a random one).
@@ -42,6 +43,11 @@ class Template:
     # whether the production server sends HSTS on HTTPS requests. The contract checks both.
     cookie_path: str | None = None
     hsts: bool = False
+    # API writes need a user: a command run in the project that creates one, and its
+    # environment, in which `{username}` and `{password}` name the user (HTTP Basic).
+    # Empty when writes need no user.
+    api_user_setup: str = ""
+    api_user_env: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -79,6 +85,7 @@ TEMPLATES: dict[str, Template] = {
             docker_cmd=("gunicorn", "--bind", "0.0.0.0:8000"),
             docs_url="https://docs.djangoproject.com/en/5.2/",
             modules=("django", "rest_framework", "drf_spectacular", "gunicorn", "uvicorn"),
+            validation_status=400,
             serve_env={
                 "DEBUG": "false",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -87,6 +94,12 @@ TEMPLATES: dict[str, Template] = {
             signs_with_secret_key=True,
             cookie_path="/admin/login/",  # the CSRF cookie of the login form
             hsts=True,  # SecurityMiddleware
+            api_user_setup="uv run python manage.py createsuperuser --noinput",
+            api_user_env={
+                "DJANGO_SUPERUSER_USERNAME": "{username}",
+                "DJANGO_SUPERUSER_EMAIL": "{username}@example.com",
+                "DJANGO_SUPERUSER_PASSWORD": "{password}",
+            },
         ),
         Template(
             name="fastapi",
@@ -136,6 +149,7 @@ TEMPLATES: dict[str, Template] = {
                 "alembic",
                 "granian",
             ),
+            validation_status=422,
         ),
         Template(
             name="flask",
@@ -170,6 +184,7 @@ TEMPLATES: dict[str, Template] = {
                 "gunicorn",
             ),
             signs_with_secret_key=True,
+            validation_status=422,
         ),
         Template(
             name="litestar",
@@ -211,6 +226,7 @@ TEMPLATES: dict[str, Template] = {
                 "alembic",
                 "uvicorn",
             ),
+            validation_status=400,
         ),
     )
 }
