@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import shutil
 import sqlite3
+import sys
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +20,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import conformance
+import contract
 import pytest
 
 VALIDATION = 422
@@ -384,11 +387,13 @@ def test_tracebacks_must_be_json_lines(tmp_path: Path, log: str, passes: bool) -
 
 def test_the_api_user_gets_a_fresh_name_and_password() -> None:
     calls: list[tuple[str, dict[str, str]]] = []
-    username, password = conformance.create_api_user(
+    user = conformance.create_api_user(
         "make-user --noinput",
         {"USER_NAME": "{username}", "USER_PASSWORD": "{password}", "MAIL": "{username}@x.test"},
         lambda command, env: calls.append((command, env)),
     )
+    assert user is not None
+    username, password = user
     assert calls == [
         (
             "make-user --noinput",
@@ -396,5 +401,106 @@ def test_the_api_user_gets_a_fresh_name_and_password() -> None:
         )
     ]
     assert len(password) >= 16
-    with pytest.raises(conformance.NotApplicable):
-        conformance.create_api_user("", {}, lambda command, env: None)
+    assert conformance.create_api_user("", {}, lambda command, env: calls.append(("", env))) is None
+    assert len(calls) == 1
+
+
+# --- schemathesis ---------------------------------------------------------------------------
+
+
+def _message_operation(summary: str) -> dict[str, Any]:
+    body = {
+        "type": "object",
+        "required": ["message"],
+        "properties": {"message": {"type": "string"}},
+        "additionalProperties": False,
+    }
+    ok = {"description": "ok", "content": {"application/json": {"schema": body}}}
+    return {"get": {"summary": summary, "responses": {"200": ok}}}
+
+
+class SchemaService:
+    """GET-only operations with a documented JSON body; `broken` turns on, for one
+    operation each, a 500, a body that breaks the schema and a 405 without Allow."""
+
+    def __init__(self, broken: bool) -> None:
+        self.broken = broken
+        self.schema = {
+            "openapi": "3.0.3",
+            "info": {"title": "fake", "version": "1"},
+            "paths": {path: _message_operation(path) for path in ("/hello", "/boom", "/wrong")},
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
+        headers: Headers = []
+        payload: dict[str, Any]
+        if path == "/openapi.json":
+            status, payload = 200, self.schema
+        elif path not in self.schema["paths"]:
+            status, payload = 404, {"detail": "not found"}
+        elif method not in {"GET", "HEAD"}:
+            status, payload = 405, {"detail": "method not allowed"}
+            if not (self.broken and path == "/hello"):
+                headers.append(("Allow", "GET"))
+        elif self.broken and path == "/boom":
+            status, payload = 500, {"detail": "boom"}
+        elif self.broken and path == "/wrong":
+            status, payload = 200, {"message": 5}
+        else:
+            status, payload = 200, {"message": "hi"}
+        data = json.dumps(payload).encode()
+        headers += [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        start_response(f"{status} {REASONS[status]}", headers)
+        return [] if method == "HEAD" else [data]
+
+
+@contextlib.contextmanager
+def serving_schema(broken: bool) -> Iterator[conformance.Target]:
+    server = make_server("127.0.0.1", 0, SchemaService(broken), _ThreadingServer, _Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        yield conformance.Target(base, "", "/openapi.json", VALIDATION)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _schemathesis() -> list[str]:
+    script = Path(sys.executable).parent / "schemathesis"
+    found = str(script) if script.exists() else shutil.which("schemathesis")
+    if found is None:
+        pytest.fail("schemathesis is not installed: it is in the dev group (uv sync)")
+    return [found]
+
+
+def test_schemathesis_passes_a_service_that_keeps_its_schema(tmp_path: Path) -> None:
+    with serving_schema(broken=False) as target:
+        run = conformance.run_schemathesis(target, tmp_path, _schemathesis(), examples=3)
+    assert run.operations == 3
+    assert run.generated > 0
+    assert "3 operations" in conformance.judge_schemathesis(run)
+
+
+def test_schemathesis_names_each_failing_operation_with_a_curl(tmp_path: Path) -> None:
+    with serving_schema(broken=True) as target:
+        run = conformance.run_schemathesis(target, tmp_path, _schemathesis(), examples=3)
+    with pytest.raises(conformance.CheckFailed) as failure:
+        conformance.judge_schemathesis(run)
+    message = str(failure.value)
+    # A 500, a body against the schema, a 405 without Allow for an undeclared method.
+    for operation, code in (("GET /boom", "ST101"), ("GET /wrong", "ST108"), ("/hello", "ST204")):
+        line = next((line for line in message.splitlines() if operation in line), "")
+        assert code in line, f"{operation} {code} not reported:\n{message}"
+    assert f"curl -X GET {target.base}/boom" in message
+
+
+def test_schemathesis_runs_on_each_templates_default_and_one_postgresql_case() -> None:
+    chosen = contract._schemathesis_cases()
+    for cases in contract.option_matrix().values():
+        picked = [case for case in cases if case.id in chosen]
+        assert len(picked) == 2, [case.id for case in picked]
+        assert picked[0].default
+        assert picked[1].answer("database") == "postgresql"
