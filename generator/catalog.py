@@ -23,6 +23,10 @@ class Template:
     docs_url: str
     # Environment for a plain-HTTP production run on loopback (TLS ends at a proxy).
     serve_env: dict[str, str] = field(default_factory=dict)
+    # A page of a default project that sets a cookie (None: the template sets none), and
+    # whether the production server sends HSTS on HTTPS requests. The contract checks both.
+    cookie_path: str | None = None
+    hsts: bool = False
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -58,6 +62,8 @@ TEMPLATES: dict[str, Template] = {
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "SECURE_SSL_REDIRECT": "false",
             },
+            cookie_path="/admin/login/",  # the CSRF cookie of the login form
+            hsts=True,  # SecurityMiddleware
         ),
         Template(
             name="fastapi",

@@ -19,7 +19,7 @@ SPACE = " "
 CTRL_C = "\x03"
 
 
-def spawn(dest: str, cwd: Path) -> pexpect.spawn:
+def spawn(dest: str, cwd: Path) -> pexpect.spawn[str]:
     script = shutil.which("new-project")
     command, args = (script, [dest]) if script else (sys.executable, ["-m", "generator", dest])
     child = pexpect.spawn(
@@ -35,11 +35,11 @@ def spawn(dest: str, cwd: Path) -> pexpect.spawn:
     return child
 
 
-def finish(child: pexpect.spawn) -> int:
+def finish(child: pexpect.spawn[str]) -> int:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus is not None
-    return child.exitstatus
+    return int(child.exitstatus)
 
 
 def test_a_whole_run_with_arrow_keys_and_enter(tmp_path: Path) -> None:
