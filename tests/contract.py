@@ -833,7 +833,7 @@ class Run:
     served: list[Http] = field(default_factory=list)
 
 
-def _migrate(run: Run) -> str:
+def step_migrate(run: Run) -> str:
     project = run.project
     if project.postgresql:
         assert project.create_database is not None
@@ -869,7 +869,7 @@ def _migrate(run: Run) -> str:
     return ", ".join(f"{f.relative_to(project.path)}: {n} tables" for f, n in counts.items())
 
 
-def _hello(run: Run, response: Http) -> str:
+def check_hello(run: Run, response: Http) -> str:
     template = run.project.template
     if response.status != 200:
         raise StepFailed(f"GET {template.hello_path}: {response.status}\n{response.body[:500]!r}")
@@ -884,7 +884,7 @@ def _hello(run: Run, response: Http) -> str:
     return json.dumps(body)
 
 
-def _docs(run: Run, server: Server) -> str:
+def check_docs(run: Run, server: Server) -> str:
     path = run.project.template.docs_path
     response = http(server.base + path)
     run.served.append(response)
@@ -902,7 +902,7 @@ _DEBUG_MARKERS = (
 )
 
 
-def _debug_off(run: Run, server: Server) -> str:
+def check_debug_off(run: Run, server: Server) -> str:
     """A missing page gets a plain 404, not a debug page (nothing set DEBUG)."""
     response = http(server.base + "/contract-missing-page-404/")
     run.served.append(response)
@@ -918,7 +918,7 @@ def _debug_off(run: Run, server: Server) -> str:
 HTTPS_VIA_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
 
-def _cookies_and_hsts(run: Run, server: Server) -> str:
+def check_cookies_and_hsts(run: Run, server: Server) -> str:
     """Every cookie the production server sets is Secure (and session cookies HttpOnly);
     the catalog's cookie page does set one, a template without one sets none; HTTPS
     responses carry HSTS where the catalog says so, and a valid one wherever sent."""
@@ -968,7 +968,7 @@ def _cookies_and_hsts(run: Run, server: Server) -> str:
     return f"{len(cookies)} cookie(s) checked; HSTS: {hsts or 'not sent'}"
 
 
-def _cors(run: Run, server: Server) -> str:
+def check_cors(run: Run, server: Server) -> str:
     """Never `*` (or any origin echoed back) together with credentials."""
     project = run.project
     evil = "https://evil.example"
@@ -998,7 +998,7 @@ def _cors(run: Run, server: Server) -> str:
     return f"Access-Control-Allow-Origin for a foreign origin: {sorted(allowed) or 'none'}"
 
 
-def _secret_required(run: Run, timeout: float = SERVER_START_TIMEOUT) -> str:
+def check_secret_required(run: Run, timeout: float = SERVER_START_TIMEOUT) -> str:
     """Without SECRET_KEY (and without the dev .env) the production server must refuse to
     start: exit non-zero, naming SECRET_KEY, without ever answering a request."""
     project = run.project
@@ -1143,7 +1143,7 @@ def run_case(
                 else (f"{name} did not pass")
             )
 
-    migrated = step("migrate an empty database", lambda: _migrate(run))
+    migrated = step("migrate an empty database", lambda: step_migrate(run))
     yield migrated
     serve_needs = None if migrated.ok else "the migration did not pass"
 
@@ -1169,13 +1169,13 @@ def run_case(
             started = step("serve", start)
             yield started
             checks: dict[str, Callable[[], str]] = {
-                "hello": lambda: _hello(run, first[0]),
-                "docs": lambda: _docs(run, server),
-                "debug off": lambda: _debug_off(run, server),
-                "secure cookies and HSTS": lambda: _cookies_and_hsts(run, server),
-                "CORS": lambda: _cors(run, server),
+                "hello": lambda: check_hello(run, first[0]),
+                "docs": lambda: check_docs(run, server),
+                "debug off": lambda: check_debug_off(run, server),
+                "secure cookies and HSTS": lambda: check_cookies_and_hsts(run, server),
+                "CORS": lambda: check_cors(run, server),
             }
             for name in server_steps:
                 yield step(name, checks[name], needs=None if started.ok else "serve did not pass")
-    yield step("SECRET_KEY required in production", lambda: _secret_required(run))
+    yield step("SECRET_KEY required in production", lambda: check_secret_required(run))
     assert not pending, pending
