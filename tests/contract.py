@@ -372,19 +372,21 @@ def _python_version_of(path: str) -> str | None:
 
 
 def find_python(version: str, uv: str = "uv") -> str | None:
-    """An interpreter for `version` ("3.12"): uv's discovery, PATH, then pyenv's versions."""
+    """An interpreter for `version` ("3.12"): uv's discovery (system, then uv-managed:
+    `uv python install` puts them there), PATH, then pyenv's versions."""
     candidates: list[str] = []
-    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-        found = subprocess.run(
-            [uv, "python", "find", "--system", "--no-project", version],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            cwd=Path.home(),
-        )
-        if found.returncode == 0 and found.stdout.strip():
-            candidates.append(found.stdout.strip())
+    for kind in ("--system", "--managed-python"):
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            found = subprocess.run(
+                [uv, "python", "find", kind, "--no-project", version],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+                cwd=Path.home(),
+            )
+            if found.returncode == 0 and found.stdout.strip():
+                candidates.append(found.stdout.strip())
     if which := shutil.which(f"python{version}"):
         candidates.append(which)
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
