@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import contract
 import postgres as _postgres
 import pytest
+
+from generator.render import template_root
 
 # --- PostgreSQL -------------------------------------------------------------
 # A real server (see tests/postgres.py): one per pytest process, so each
@@ -93,6 +96,20 @@ def _private_template_store(tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 # --- end template store -----------------------------------------------------
+
+
+# --- Template snapshot -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def template_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's clean snapshot of the checkout's tracked files, a git repository with
+    one commit, taken once: every test that renders from "the checkout" renders from it,
+    so untracked folders (a project generated inside the checkout) never get in the way."""
+    return contract.snapshot_template(template_root(), tmp_path_factory.mktemp("source") / "t")
+
+
+# --- end template snapshot ---------------------------------------------------
 
 
 # --- Contract progress and skipped steps -------------------------------------

@@ -260,11 +260,13 @@ def quick_cases(cases: list[Case]) -> list[Case]:
 
 
 def snapshot_template(root: Path, dest: Path) -> Path:
-    """The template as it is on disk now (uncommitted edits too, as Copier would take
-    them), committed into a fresh git repository at `dest`: every case of a session then
-    renders the same version, and Copier clones a small clean repository."""
+    """The tracked files of the checkout as they are on disk now (uncommitted edits to
+    them too; a new file counts once `git add`ed), committed into a fresh git repository
+    at `dest`: every case of a session renders the same version, Copier clones a small
+    clean repository, and nothing untracked in the checkout (a project generated inside
+    it, a nested git repository) gets in the way."""
     listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "-z", "--cached"],
         cwd=root,
         capture_output=True,
         text=True,

@@ -10,11 +10,13 @@ from generator import catalog, render
 
 
 @pytest.mark.parametrize("name", sorted(catalog.TEMPLATES))
-def test_readme_gives_the_catalog_commands(tmp_path: Path, name: str) -> None:
+def test_readme_gives_the_catalog_commands(
+    tmp_path: Path, name: str, template_source: Path
+) -> None:
     template = catalog.TEMPLATES[name]
     project = render.render_project(
         tmp_path / "demo",
-        src_path=str(render.template_root()),
+        src_path=str(template_source),
         data={"framework": name},
         defaults=True,
         git=False,

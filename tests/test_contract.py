@@ -43,12 +43,6 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> contract.Tools:
     return contract.Tools.discover(tmp_path_factory.mktemp("tools"))
 
 
-@pytest.fixture(scope="session")
-def template_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This worker's snapshot of the template, taken once: one version for all its cases."""
-    return contract.snapshot_template(template_root(), tmp_path_factory.mktemp("source") / "t")
-
-
 class Databases:
     """Fresh PostgreSQL databases for one case, dropped at its end."""
 
