@@ -897,7 +897,7 @@ def check_docs(run: Run, server: Server) -> str:
     return f"GET {path}: 200, {len(response.body)} bytes"
 
 
-_DEBUG_MARKERS = (
+DEBUG_MARKERS = (
     b"Traceback (most recent call last)",
     b"DEBUG = True",
     b"Werkzeug Debugger",
@@ -912,7 +912,7 @@ def check_debug_off(run: Run, server: Server) -> str:
     run.served.append(response)
     if response.status != 404:
         raise StepFailed(f"GET a missing page: {response.status}, expected 404")
-    found = [marker.decode() for marker in _DEBUG_MARKERS if marker in response.body]
+    found = [marker.decode() for marker in DEBUG_MARKERS if marker in response.body]
     if found:
         raise StepFailed(f"the 404 page is a debug page (it shows {found})")
     return "404 without debug details"
