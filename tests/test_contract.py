@@ -110,6 +110,7 @@ def _record(case_id: str, results: list[contract.StepResult], seconds: float) ->
         return
     line = {
         "case": case_id,
+        "template": case_id.split("-", 1)[0],
         "seconds": round(seconds, 1),
         "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
         "steps": {r.name: [r.ok, round(r.seconds, 1)] for r in results},
