@@ -154,6 +154,7 @@ def case_summary(
     }
 
 
+@pytest.mark.projects
 @pytest.mark.parametrize("case", _params())
 def test_contract(
     case: contract.Case,
@@ -289,6 +290,7 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None] | None, set[str], set[str]]] =
 }
 
 
+@pytest.mark.projects
 @pytest.mark.parametrize("breakage", list(BREAKAGES))
 def test_broken_template_is_caught(
     breakage: str,

@@ -31,6 +31,7 @@ from filelock import FileLock
 from devtools.processes import clean_environ
 from generator.catalog import TEMPLATES, Template
 
+pytestmark = pytest.mark.projects
 PROBE = Path(__file__).with_name("serve_probe.py")
 MISSING_PAGE = "/first-run-missing-page-404/"
 DEFAULT_PORT = 8000

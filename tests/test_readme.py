@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from devtools.processes import clean_environ
 from generator.catalog import TEMPLATES
 
@@ -93,6 +95,7 @@ def test_command_two_is_what_ci_runs() -> None:
     assert any(line.startswith(SECOND) for line in lines), (SECOND, CI_RUN)
 
 
+@pytest.mark.projects
 def test_command_one_in_a_fresh_clone(template_source: Path, tmp_path: Path) -> None:
     clone = fresh_clone(template_source, tmp_path / "clone")
     venv = tmp_path / "venv"
@@ -119,6 +122,7 @@ def test_command_one_in_a_fresh_clone(template_source: Path, tmp_path: Path) -> 
     assert status.stdout.strip() == "?? my-service/", status.stdout  # only the new service
 
 
+@pytest.mark.projects
 def test_a_nested_repository_breaks_no_rendering_test(
     template_source: Path, tmp_path: Path
 ) -> None:
@@ -157,6 +161,7 @@ def test_a_nested_repository_breaks_no_rendering_test(
     assert where.stdout.startswith(str(clone / "generator")), where.stdout
 
 
+@pytest.mark.projects
 def test_the_plain_copier_commands(template_source: Path, tmp_path: Path) -> None:
     block = next(
         commands

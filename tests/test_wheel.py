@@ -20,6 +20,7 @@ from devtools.processes import free_port
 from generator.catalog import TEMPLATES
 
 REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.projects
 
 
 @pytest.fixture(scope="module")
