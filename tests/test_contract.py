@@ -324,6 +324,14 @@ def test_matrix_is_derived_from_copier_yml() -> None:
         assert len(ids) == len(set(ids)), framework
         quick = [case for case in cases if case.id in QUICK]
         assert {case.answer("database") for case in quick} == {"sqlite", "postgresql"}
+        # Each value on its own, every other option at its default where the validators
+        # allow: PostgreSQL is tested on the default Python, whichever others are missing.
+        defaults = dict(cases[0].options)
+        for case in cases:
+            for key, value in case.options:
+                alone = {**defaults, key: value}
+                if any(dict(other.options) == alone for other in cases):
+                    assert any(dict(q.options) == alone for q in quick), (framework, key, value)
 
 
 def test_matrix_follows_new_questions(tmp_path: Path) -> None:
