@@ -21,7 +21,7 @@ SPACE = " "
 CTRL_C = "\x03"
 
 
-def spawn(dest: str, cwd: Path, *options: str) -> pexpect.spawn:
+def spawn(dest: str, cwd: Path, *options: str) -> pexpect.spawn[str]:
     script = shutil.which("new-project")
     command, args = (
         (script, [dest, *options])
@@ -41,11 +41,11 @@ def spawn(dest: str, cwd: Path, *options: str) -> pexpect.spawn:
     return child
 
 
-def finish(child: pexpect.spawn) -> int:
+def finish(child: pexpect.spawn[str]) -> int:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus is not None
-    return child.exitstatus
+    return int(child.exitstatus)
 
 
 def test_a_whole_run_with_arrow_keys_and_enter(tmp_path: Path) -> None:
@@ -58,6 +58,7 @@ def test_a_whole_run_with_arrow_keys_and_enter(tmp_path: Path) -> None:
     child.send(ENTER)
     # The advice is on screen, with reasons, before the choice.
     pick = advisor.recommend(["full-stack", "admin"]).recommended
+    assert pick is not None
     child.expect(f"Recommended: {advisor.TITLES[pick]}")
     child.expect("admin")
     child.expect("Which framework")
@@ -108,6 +109,7 @@ def test_the_needs_checklist_explains_its_keys_once_on_one_line(tmp_path: Path) 
     first_label = next(iter(advisor.NEEDS.values()))
     child.expect(first_label)
     header = child.before
+    assert isinstance(header, str)
     child.send(CTRL_C)
     assert finish(child) == 130
     # Our key help, whole (no wrap or redraw inside it), instead of questionary's own.
