@@ -31,10 +31,10 @@ GIT_IDENTITY = {
 _WRAPPER = """
 import os, sys
 from pathlib import Path
-import generator, generator.render
+import generator, generator.sources
 if os.environ.get("TEST_TEMPLATE_ROOT"):
     root = Path(os.environ["TEST_TEMPLATE_ROOT"])
-    generator.render.template_root = lambda: root
+    generator.sources.template_root = lambda: root
 if os.environ.get("TEST_TOOL_VERSION"):
     generator.__version__ = os.environ["TEST_TOOL_VERSION"]
 if sys.argv[1:] == ["--sync-store"]:
