@@ -20,17 +20,17 @@ sound git repository is moved aside and built again, never trusted.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import git, sources
 from generator.sources import portable_path
+from generator.tags import next_tag, variant_number, version_problem
 
 __all__ = [
     "ENV_DATA_DIR",
@@ -150,48 +150,10 @@ def sync(shipped: Path | None = None, version: str | None = None) -> StoreVersio
         raise StoreError(f"Cannot write the template store in {data}: {error}") from error
 
 
-def next_tag(version: str, taken: Iterable[str]) -> str:
-    """The tag for new content under `version`: the version itself, else the next variant.
-
-    A plain release gets post-releases (`1.2.0.post1`). Any other version (pre, dev, post or
-    local) gets a local label (`1.2.0rc1+1`): appending `.postN` to those gives strings that
-    git describe based version readers (Copier's) do not parse.
-    """
-    taken = set(taken)
-    if version not in taken:
-        return version
-    numbers = [n for n in (_variant_number(tag, version) for tag in taken) if n is not None]
-    return _variant(version, max(numbers, default=0) + 1)
-
-
-def _variant(version: str, number: int) -> str:
-    if _is_plain_release(version):
-        return f"{version}.post{number}"
-    return f"{version}{'.' if '+' in version else '+'}{number}"
-
-
-def _variant_number(tag: str, version: str) -> int | None:
-    """0 for `version` itself, N for its N-th variant, None for an unrelated tag."""
-    if tag == version:
-        return 0
-    separator = r"\.post" if _is_plain_release(version) else (r"\." if "+" in version else r"\+")
-    match = re.fullmatch(re.escape(version) + separator + r"([1-9][0-9]*)", tag)
-    return int(match.group(1)) if match else None
-
-
-def _is_plain_release(version: str) -> bool:
-    return re.fullmatch(r"[0-9]+(\.[0-9]+)*", version) is not None
-
-
 def _check_version(version: str) -> None:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        Version(version)
-    except InvalidVersion as error:
-        raise StoreError(f"The tool's version {version!r} is not a PEP 440 version.") from error
-    if not re.fullmatch(r"[0-9A-Za-z.+!_-]+", version):
-        raise StoreError(f"The tool's version {version!r} cannot be a git tag.")
+    problem = version_problem(version)
+    if problem:
+        raise StoreError(problem)
 
 
 # --- the shipped content --------------------------------------------------------------------
@@ -392,7 +354,7 @@ def _tag_for(repo: Path, tree: str, version: str) -> str:
         if "\t" in line
     )
     own = sorted(
-        ((number, tag) for tag in tags if (number := _variant_number(tag, version)) is not None),
+        ((number, tag) for tag in tags if (number := variant_number(tag, version)) is not None),
     )
     if own and tags[own[-1][1]] == tree:
         return own[-1][1]
