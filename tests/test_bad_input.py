@@ -475,6 +475,38 @@ def test_a_failure_in_new_parent_directories_removes_them(work: Workdir, templat
     assert_untouched(before, work.path, ignore_mtime_of=frozenset({work.path}))
 
 
+# A fault of the tool's own (here: Copier made to raise what it never raises) is not an
+# input error: it shows its traceback and exits 1, and still leaves nothing behind.
+FAULTY = (
+    "import copier\n"
+    "def run_copy(*args, **kwargs):\n"
+    "    raise RuntimeError('an unexpected fault')\n"
+    "copier.run_copy = run_copy\n"
+    "from generator.cli import main\n"
+    "main()\n"
+)
+
+
+def test_an_unexpected_error_shows_its_traceback_and_leaves_nothing(work: Workdir) -> None:
+    before = snapshot(work.path, ignore_mtime_of=frozenset({work.path}))
+    result = subprocess.run(
+        [sys.executable, "-c", FAULTY, "proj", "--defaults", "--framework", "flask"],
+        cwd=work.path,
+        env=work.env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == EXIT_FAILURE, result.stderr
+    assert "Traceback" in result.stderr
+    assert "RuntimeError" in result.stderr
+    assert "an unexpected fault" in result.stderr
+    assert "Rendering failed" not in result.stderr
+    assert_untouched(before, work.path, ignore_mtime_of=frozenset({work.path}))
+
+
 # --- Ctrl-C ---------------------------------------------------------------------------
 
 
