@@ -215,7 +215,7 @@ CASES = [
     Case("dest-is-the-parent", ".. --defaults", "exists and is not empty"),
     # Frameworks, needs, keys, choices, booleans, e-mail, Python versions.
     Case("unknown-framework", "proj --defaults --framework rails", "unknown framework 'rails'; choose one of django, fastapi, flask, litestar"),
-    Case("framework-wrong-case", "proj --defaults --framework Django", "unknown framework 'Django'"),
+    Case("framework-misspelt", "proj --defaults --framework fastap", "unknown framework 'fastap' (did you mean 'fastapi'?)"),
     Case("unknown-framework-as-data", "proj --defaults --data framework=rails", "framework must be one of django, fastapi, flask, litestar; got 'rails'"),
     Case("framework-disagree", "proj --defaults --framework flask --data framework=django", "--framework and --data framework=... disagree"),
     Case("unknown-need", "proj --defaults --need telepathy", "Unknown need: 'telepathy'. Valid needs: full-stack"),
