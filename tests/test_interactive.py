@@ -133,3 +133,34 @@ def test_a_refused_project_name_shows_the_whole_message(tmp_path: Path) -> None:
     child.send(CTRL_C)
     assert finish(child) == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["screen.log"]
+
+
+def _need_with_a_default_for_its_pick() -> tuple[str, str, dict[str, object]]:
+    for need in advisor.OPTION_DEFAULTS:
+        pick = advisor.recommend([need]).recommended
+        assert pick is not None
+        defaults = advisor.option_defaults([need], pick)
+        if defaults:
+            return need, pick, defaults
+    raise AssertionError("no need sets an option default for its own first pick")
+
+
+def test_a_need_ticked_in_the_checklist_sets_the_option_default(tmp_path: Path) -> None:
+    need, pick, defaults = _need_with_a_default_for_its_pick()
+    child = spawn("demo", tmp_path)
+    child.expect("What are you building")
+    child.send(DOWN * list(advisor.NEEDS).index(need))
+    child.send(SPACE)
+    child.send(ENTER)
+    child.expect(f"Recommended: {advisor.TITLES[pick]}")
+    child.expect("Which framework")
+    child.send(ENTER)  # the recommendation
+    child.expect("Project name")
+    child.send(ENTER)
+    while child.expect([r"\n.*🎤", "Created "], timeout=60) == 0:
+        child.send(ENTER)  # every default, the need's among them
+    assert finish(child) == 0
+    answers = yaml.safe_load((tmp_path / "demo" / ".copier-answers.yml").read_text())
+    assert answers["framework"] == pick
+    for key, value in defaults.items():
+        assert answers[key] == value, key
