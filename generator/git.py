@@ -96,8 +96,11 @@ def run(
     return result
 
 
-def remote_tags(location: str) -> list[str]:
-    """The tag names of a repository (a URL or a local path); empty if it cannot be read."""
+def remote_tags(location: str, timeout: float | None = None) -> list[str]:
+    """The tag names of a repository (a URL or a local path); empty if it cannot be read.
+
+    GitError if it does not answer within `timeout` (default: REMOTE_TIMEOUT) seconds.
+    """
     listed = run(
         Path.cwd(),
         "ls-remote",
@@ -106,7 +109,7 @@ def remote_tags(location: str) -> list[str]:
         "--",
         location,
         check=False,
-        timeout=REMOTE_TIMEOUT,
+        timeout=REMOTE_TIMEOUT if timeout is None else timeout,
     )
     return [
         line.partition("\t")[2].removeprefix("refs/tags/")

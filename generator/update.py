@@ -112,6 +112,9 @@ def update_project(
                 unsafe=unsafe,
                 cleanup_on_error=False,
             )
+    except KeyboardInterrupt:  # Copier's Ctrl-C at a prompt is a CopierError too
+        _restore(project)
+        raise
     except UnsafeTemplateError as error:
         _restore(project)
         raise UsageError(

@@ -564,6 +564,27 @@ def test_an_interactive_update_keeps_the_framework_and_asks_the_rest(
     assert (project / "update_demo" / "added.txt").read_text() == "added in 1.1.0\n"
 
 
+@pytest.mark.pty
+def test_ctrl_c_at_an_update_question_exits_130_and_changes_nothing(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    template = version_n(tmp_path, "django")
+    project = generate(template, env, tmp_path / "service")
+    user_edits(project)
+    version_n1(template)
+    before = snapshot(project), git(project, "status", "--porcelain")
+
+    child = spawn_tool("update", str(project), env=env, template_root=template.root, version=N1)
+    child.expect("Project name", timeout=120)
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == 130, child.before
+    assert "interrupted; the project is as it was" in str(child.before)
+    assert (snapshot(project), git(project, "status", "--porcelain")) == before
+
+
 def test_a_renamed_answer_is_carried_over_by_the_documented_migration(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
