@@ -1,0 +1,69 @@
+"""Error responses: always JSON, never a traceback, never more than a short excerpt of
+the request. Registered on the app by `create_app` (after flask-smorest's own handler)."""
+
+import json
+from contextlib import suppress
+from typing import Any
+
+from flask import Flask, current_app
+from flask_smorest import Api
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
+
+from .extensions import db
+
+# Error messages and field names echoed back are cut to this many characters.
+EXCERPT = 80
+
+
+def excerpt(value: Any) -> Any:
+    """`value` with every string (keys too) cut to a short excerpt."""
+    if isinstance(value, str):
+        return value if len(value) <= EXCERPT else value[:EXCERPT] + "..."
+    if isinstance(value, dict):
+        return {excerpt(key): excerpt(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [excerpt(item) for item in value]
+    return value
+
+
+class JsonBodyParser(FlaskParser):
+    """webargs' parser, with every unreadable JSON body a 400 rather than a 500."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise  # webargs answers these with its own 400
+        except (RecursionError, ValueError):
+            # Nested too deep for the parser, or an integer too long to convert.
+            raise BadRequest(
+                "The JSON body is nested too deeply or has too large a number."
+            ) from None
+
+
+def register_error_handlers(app: Flask, api: Api) -> None:
+    def http_error(error: HTTPException) -> Any:
+        payload, status, headers = api.handle_http_exception(error)
+        # Keep the exception's own headers: `Allow` on a 405 (RFC 9110), for one.
+        kept = {
+            name: value for name, value in error.get_headers() if name.lower() != "content-type"
+        }
+        if error.description and not {"message", "errors"} & payload.keys():
+            payload["message"] = error.description
+        return excerpt(payload), status, {**kept, **dict(headers or {})}
+
+    def database_unavailable(error: Exception) -> Any:
+        """A busy (locked SQLite) or unreachable database: 503, logged, retry later."""
+        with suppress(SQLAlchemyError):  # the connection may be gone already
+            db.session.rollback()
+        current_app.logger.error("Database unavailable: %s", error, exc_info=error)
+        return http_error(
+            ServiceUnavailable("The database is busy or unreachable; try again shortly.")
+        )
+
+    app.register_error_handler(HTTPException, http_error)
+    for kind in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.register_error_handler(kind, database_unavailable)
