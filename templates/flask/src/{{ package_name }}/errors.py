@@ -10,12 +10,17 @@ from flask_smorest import Api
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+)
 
 from .extensions import db
 
 # Error messages and field names echoed back are cut to this many characters.
-EXCERPT = 80
+EXCERPT = 200
 
 
 def excerpt(value: Any) -> Any:
@@ -29,10 +34,24 @@ def excerpt(value: Any) -> Any:
     return value
 
 
+def refuse_unsized_body_over_the_limit(req: Any) -> None:
+    """A chunked body (no Content-Length) over MAX_CONTENT_LENGTH: 413, as a sized one.
+
+    Werkzeug stops reading such a body at the limit, and the cut text would otherwise be
+    answered as bad JSON (400). One more byte from the server's stream tells them apart.
+    """
+    limit = req.max_content_length
+    if req.content_length is not None or limit is None:
+        return
+    if len(req.get_data(cache=True)) >= limit and req.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+
+
 class JsonBodyParser(FlaskParser):
     """webargs' parser, with every unreadable JSON body a 400 rather than a 500."""
 
     def _raw_load_json(self, req: Any) -> Any:
+        refuse_unsized_body_over_the_limit(req)
         try:
             return super()._raw_load_json(req)
         except json.JSONDecodeError:
