@@ -21,6 +21,10 @@ from .extensions import db
 
 # Error messages and field names echoed back are cut to this many characters.
 EXCERPT = 200
+# The deepest JSON body accepted. Python's parser gives up near 1,000 levels on some
+# versions and not on others; a fixed limit below that answers the same everywhere.
+MAX_JSON_DEPTH = 500
+TOO_DEEP = f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels or has too long a number."
 
 
 def excerpt(value: Any) -> Any:
@@ -47,20 +51,38 @@ def refuse_unsized_body_over_the_limit(req: Any) -> None:
         raise RequestEntityTooLarge()
 
 
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects in `value` nest more than `limit` levels (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 class JsonBodyParser(FlaskParser):
     """webargs' parser, with every unreadable JSON body a 400 rather than a 500."""
 
     def _raw_load_json(self, req: Any) -> Any:
         refuse_unsized_body_over_the_limit(req)
         try:
-            return super()._raw_load_json(req)
+            data = super()._raw_load_json(req)
         except json.JSONDecodeError:
             raise  # webargs answers these with its own 400
         except (RecursionError, ValueError):
             # Nested too deep for the parser, or an integer too long to convert.
-            raise BadRequest(
-                "The JSON body is nested too deeply or has too large a number."
-            ) from None
+            raise BadRequest(TOO_DEEP) from None
+        if nested_deeper_than(data, MAX_JSON_DEPTH):
+            raise BadRequest(TOO_DEEP)
+        return data
 
 
 def register_error_handlers(app: Flask, api: Api) -> None:
