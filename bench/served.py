@@ -16,7 +16,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from common import (
     APPS_DIR,
     BenchError,
     Context,
+    NotReady,
     Row,
     Section,
     free_port,
@@ -35,6 +35,7 @@ from common import (
     set_aside,
     stop_process_group,
     tail,
+    wait_until_ready,
 )
 
 GOAL = 0.95  # the project serves at least 0.95x the minimal app's requests per second
@@ -235,24 +236,19 @@ def _serve(
 
 
 def _wait_ready(server: Server, path: str, expected: dict[str, str]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if server.process.poll() is not None:
-            raise BenchError(
-                f"the {server.name} server exited with {server.process.returncode}\n"
-                + tail(server.log.read_text(errors="replace"))
-            )
-        with contextlib.suppress(OSError):
-            status, body = http_get(server.url + path)
-            if status == 200 and _json(body) == expected:
-                return
-            raise BenchError(
-                f"the {server.name} server answered {path} with {status} {body[:300]!r}, "
-                f"expected {json.dumps(expected)}"
-            )
-        if time.monotonic() > deadline:
-            raise BenchError(f"the {server.name} server did not answer in {START_TIMEOUT:.0f} s")
-        time.sleep(0.25)
+    try:
+        status, body = wait_until_ready(
+            server.process, lambda: http_get(server.url + path), START_TIMEOUT
+        )
+    except NotReady as error:
+        raise BenchError(
+            f"the {server.name} server {error}\n" + tail(server.log.read_text(errors="replace"))
+        ) from None
+    if status != 200 or _json(body) != expected:
+        raise BenchError(
+            f"the {server.name} server answered {path} with {status} {body[:300]!r}, "
+            f"expected {json.dumps(expected)}"
+        )
 
 
 def group_cpu_seconds(group: int) -> float:

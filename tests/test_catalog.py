@@ -140,11 +140,13 @@ def test_list_keys_are_the_ones_design_md_names() -> None:
 
 
 @pytest.mark.parametrize("name", catalog.NAMES)
-def test_readme_gives_the_catalog_commands(tmp_path: Path, name: str) -> None:
+def test_readme_gives_the_catalog_commands(
+    tmp_path: Path, name: str, template_source: Path
+) -> None:
     template = catalog.TEMPLATES[name]
     project = render.render_project(
         tmp_path / "demo",
-        src_path=str(ROOT),
+        src_path=str(template_source),
         data={"framework": name},
         defaults=True,
         git=False,
