@@ -677,7 +677,8 @@ class SchemathesisRun:
     operations: int
     generated: int
     failures: int
-    seconds: float
+    seconds: float  # the whole command, start-up included
+    testing_seconds: float  # what schemathesis reports for its test phases
     failing: list[str]  # "METHOD path: codes" per failing operation, then curl lines
     exit_code: int
     output_tail: str
@@ -685,7 +686,8 @@ class SchemathesisRun:
     def summary(self) -> str:
         return (
             f"{self.operations} operations, {self.generated} generated test cases, "
-            f"{self.failures} unique failures, {self.seconds:.1f}s"
+            f"{self.failures} unique failures, {self.seconds:.1f}s "
+            f"({self.testing_seconds:.1f}s testing)"
         )
 
 
@@ -777,6 +779,7 @@ def run_schemathesis(
         generated=int(data["test_cases"]["generated"]),
         failures=int(data["test_cases"]["unique_failures"]) + len(data.get("errors") or []),
         seconds=seconds,
+        testing_seconds=float(data.get("running_time") or 0.0),
         failing=parse_failures(output),
         exit_code=result.returncode,
         output_tail=output[-3000:],
