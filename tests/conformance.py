@@ -762,9 +762,13 @@ def run_schemathesis(
             command, cwd=workdir, env=env, capture_output=True, text=True, errors="replace",
             timeout=SCHEMATHESIS_TIMEOUT, check=False,
         )  # fmt: skip
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as error:
+        partial = error.stdout or ""
+        if isinstance(partial, bytes):
+            partial = partial.decode(errors="replace")
         raise CheckFailed(
-            f"schemathesis did not finish within {SCHEMATHESIS_TIMEOUT:.0f}s"
+            f"schemathesis did not finish within {SCHEMATHESIS_TIMEOUT:.0f}s; its output "
+            f"so far:\n{partial[-2000:]}"
         ) from None
     seconds = time.monotonic() - started
     output = result.stdout + result.stderr
