@@ -192,23 +192,20 @@ def minimal_command(
     """The project's serve command pointed at the guide's minimal app instead.
 
     Only the application changes: gunicorn takes it as its argument (which wins over
-    `wsgi_app` in gunicorn.conf.py), `fastapi run` as a file path, litestar through
-    LITESTAR_APP, any other server where the command names `module:attribute`. The
-    module is found through PYTHONPATH, set for both servers.
+    `wsgi_app` in gunicorn.conf.py), any other server where the command names
+    `module:attribute`. The module is found through PYTHONPATH, set for both servers. A
+    minimal app that serves both interfaces names them `asgi_app` and `wsgi_app`; the
+    project's answers say which one it serves (an answer `asgi`), else `app`.
     """
     module = f"guide_{framework}"
-    attribute = "app"
-    if framework == "django":
-        attribute = "asgi_app" if answers.get("django_server") == "asgi" else "wsgi_app"
+    defined = set(re.findall(r"^(\w+)\s*[:=]", (APPS_DIR / f"{module}.py").read_text(), re.M))
+    interface = "asgi" if "asgi" in answers.values() else "wsgi"
+    attribute = f"{interface}_app" if f"{interface}_app" in defined else "app"
     spec = f"{module}:{attribute}"
     if _APP_SPEC.search(serve):
         return _APP_SPEC.sub(spec, serve, count=1), {}
     if re.search(r"\bgunicorn\b", serve):
         return f"{serve} {spec}", {}
-    if re.search(r"\bfastapi run\b", serve):
-        return re.sub(r"\bfastapi run\b", f"fastapi run {APPS_DIR / module}.py", serve), {}
-    if re.search(r"\blitestar\b", serve):
-        return serve, {"LITESTAR_APP": spec}
     raise BenchError(f"cannot point `{serve}` at another application")
 
 
