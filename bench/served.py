@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import green
-import yaml
 from common import (
     APPS_DIR,
     BenchError,
@@ -114,8 +113,7 @@ def _framework(
 
     template = TEMPLATES[framework]
     project = green.project(ctx, framework)
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
-    minimal_serve, minimal_env = minimal_command(template.serve, framework, answers)
+    minimal_serve, minimal_env = minimal_command(template.serve, framework, project)
     env = ctx.env(
         SECRET_KEY=secrets.token_urlsafe(50),
         PYTHONPATH=str(APPS_DIR),
@@ -186,27 +184,31 @@ def _framework(
     }
 
 
-def minimal_command(
-    serve: str, framework: str, answers: dict[str, object]
-) -> tuple[str, dict[str, str]]:
+def minimal_command(serve: str, framework: str, project: Path) -> tuple[str, dict[str, str]]:
     """The project's serve command pointed at the guide's minimal app instead.
 
     Only the application changes: gunicorn takes it as its argument (which wins over
     `wsgi_app` in gunicorn.conf.py), any other server where the command names
-    `module:attribute`. The module is found through PYTHONPATH, set for both servers. A
-    minimal app that serves both interfaces names them `asgi_app` and `wsgi_app`; the
-    project's answers say which one it serves (an answer `asgi`), else `app`.
+    `module:attribute`. The module, `bench/apps/guide_<framework>.py`, is found through
+    PYTHONPATH, set for both servers. It serves `app`; a guide app for a framework that
+    can run either way also has `asgi_app`, taken when the project's gunicorn runs ASGI
+    workers (a `worker_class` in its gunicorn.conf.py).
     """
-    module = f"guide_{framework}"
-    defined = set(re.findall(r"^(\w+)\s*[:=]", (APPS_DIR / f"{module}.py").read_text(), re.M))
-    interface = "asgi" if "asgi" in answers.values() else "wsgi"
-    attribute = f"{interface}_app" if f"{interface}_app" in defined else "app"
-    spec = f"{module}:{attribute}"
+    attribute = "asgi_app" if _gunicorn_runs_asgi(project) else "app"
+    spec = f"guide_{framework}:{attribute}"
     if _APP_SPEC.search(serve):
         return _APP_SPEC.sub(spec, serve, count=1), {}
     if re.search(r"\bgunicorn\b", serve):
         return f"{serve} {spec}", {}
     raise BenchError(f"cannot point `{serve}` at another application")
+
+
+def _gunicorn_runs_asgi(project: Path) -> bool:
+    config = project / "gunicorn.conf.py"
+    return (
+        config.is_file()
+        and re.search(r"(?m)^worker_class\s*=", config.read_text(encoding="utf-8")) is not None
+    )
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ each, yielding a `StepResult` per step so that a failure says which check failed
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import os
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import conformance
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -1037,6 +1039,81 @@ def check_secret_required(run: Run, timeout: float = SERVER_START_TIMEOUT) -> st
         )
 
 
+@functools.cache
+def _schemathesis_cases() -> frozenset[str]:
+    """schemathesis runs on each template's default case and first quick PostgreSQL case."""
+    chosen: set[str] = set()
+    for cases in option_matrix().values():
+        quick = quick_cases(cases)
+        postgresql = [case.id for case in quick if case.answer("database") == "postgresql"]
+        chosen.update([quick[0].id, *postgresql[:1]])
+    return frozenset(chosen)
+
+
+def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]:
+    """Outside clients against the production server (tests/conformance.py), as steps."""
+    project, template = run.project, run.project.case.template
+    target = conformance.Target(
+        server.base,
+        template.api_base,
+        template.schema_path,
+        template.validation_status,
+        postgresql=project.postgresql,
+        log=server.log,
+        sqlite_files=project.sqlite_files(),
+    )
+
+    def api_user() -> str:
+        target.credentials = conformance.create_api_user(
+            template.api_user_setup,
+            template.api_user_env,
+            lambda command, extra: project.run(
+                command, env=project.production_env(run.database_url, **extra)
+            ),
+        )
+        if target.credentials is None:
+            return "writes need no user"
+        return f"created {target.credentials[0]} with `{template.api_user_setup}`"
+
+    def schemathesis() -> str:
+        if project.case.id not in _schemathesis_cases():
+            raise conformance.NotApplicable(
+                "schemathesis runs on the default case and one PostgreSQL case per template"
+            )
+        executable = project.tools.dev_tool("schemathesis")
+        if executable is None:
+            raise Missing("schemathesis", "it is in the dev group")
+        result = conformance.run_schemathesis(
+            target, project.workdir / "st", executable, label=project.case.id
+        )
+        print(f"schemathesis {project.case.id}: {result.summary()}")
+        return conformance.judge_schemathesis(result)
+
+    checks: list[Callable[[], str]] = [
+        api_user,
+        lambda: conformance.check_resource_contract(target),
+        lambda: conformance.check_probes(target),
+        lambda: conformance.check_locked_database(target),
+        schemathesis,
+        lambda: conformance.check_production_log(target),
+    ]
+
+    def guarded(check: Callable[[], str]) -> Callable[[], str]:
+        def action() -> str:
+            try:
+                return check()
+            except conformance.CheckFailed as failure:
+                raise StepFailed(str(failure)) from None
+            except conformance.NotApplicable as reason:
+                return f"not applicable: {reason}"
+
+        return action
+
+    return {
+        name: guarded(check) for name, check in zip(conformance.STEP_NAMES, checks, strict=True)
+    }
+
+
 STEP_NAMES = (
     "render",
     "no secret in answers, files or git history",
@@ -1057,6 +1134,7 @@ STEP_NAMES = (
     "debug off",
     "secure cookies and HSTS",
     "CORS",
+    *conformance.STEP_NAMES,
     "SECRET_KEY required in production",
 )
 
@@ -1151,7 +1229,14 @@ def run_case(
     yield migrated
     serve_needs = None if migrated.ok else "the migration did not pass"
 
-    server_steps = ("hello", "docs", "debug off", "secure cookies and HSTS", "CORS")
+    server_steps = (
+        "hello",
+        "docs",
+        "debug off",
+        "secure cookies and HSTS",
+        "CORS",
+        *conformance.STEP_NAMES,
+    )
     if aborted is not None or serve_needs is not None:
         yield step("serve", lambda: "", needs=serve_needs)
         for name in server_steps:
@@ -1178,6 +1263,7 @@ def run_case(
                 "debug off": lambda: check_debug_off(run, server),
                 "secure cookies and HSTS": lambda: check_cookies_and_hsts(run, server),
                 "CORS": lambda: check_cors(run, server),
+                **_conformance_steps(run, server),
             }
             for name in server_steps:
                 yield step(name, checks[name], needs=None if started.ok else "serve did not pass")

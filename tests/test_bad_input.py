@@ -215,7 +215,7 @@ CASES = [
     Case("dest-is-the-parent", ".. --defaults", "exists and is not empty"),
     # Frameworks, needs, keys, choices, booleans, e-mail, Python versions.
     Case("unknown-framework", "proj --defaults --framework rails", "unknown framework 'rails'; choose one of django, fastapi, flask, litestar"),
-    Case("framework-wrong-case", "proj --defaults --framework Django", "unknown framework 'Django'"),
+    Case("framework-misspelt", "proj --defaults --framework fastap", "unknown framework 'fastap' (did you mean 'fastapi'?)"),
     Case("unknown-framework-as-data", "proj --defaults --data framework=rails", "framework must be one of django, fastapi, flask, litestar; got 'rails'"),
     Case("framework-disagree", "proj --defaults --framework flask --data framework=django", "--framework and --data framework=... disagree"),
     Case("unknown-need", "proj --defaults --need telepathy", "Unknown need: 'telepathy'. Valid needs: full-stack"),
@@ -472,6 +472,38 @@ def test_a_failure_in_new_parent_directories_removes_them(work: Workdir, templat
         "new/nested/proj", "--defaults", "--template-source", str(templates / "fails-half-way")
     )
     assert result.returncode == EXIT_FAILURE, result.stderr
+    assert_untouched(before, work.path, ignore_mtime_of=frozenset({work.path}))
+
+
+# A fault of the tool's own (here: Copier made to raise what it never raises) is not an
+# input error: it shows its traceback and exits 1, and still leaves nothing behind.
+FAULTY = (
+    "import copier\n"
+    "def run_copy(*args, **kwargs):\n"
+    "    raise RuntimeError('an unexpected fault')\n"
+    "copier.run_copy = run_copy\n"
+    "from generator.cli import main\n"
+    "main()\n"
+)
+
+
+def test_an_unexpected_error_shows_its_traceback_and_leaves_nothing(work: Workdir) -> None:
+    before = snapshot(work.path, ignore_mtime_of=frozenset({work.path}))
+    result = subprocess.run(
+        [sys.executable, "-c", FAULTY, "proj", "--defaults", "--framework", "flask"],
+        cwd=work.path,
+        env=work.env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == EXIT_FAILURE, result.stderr
+    assert "Traceback" in result.stderr
+    assert "RuntimeError" in result.stderr
+    assert "an unexpected fault" in result.stderr
+    assert "Rendering failed" not in result.stderr
     assert_untouched(before, work.path, ignore_mtime_of=frozenset({work.path}))
 
 
