@@ -79,6 +79,9 @@ class Target:
     credentials: tuple[str, str] | None = None  # HTTP Basic for writes
     log: Path | None = None  # the production server's output
     sqlite_files: list[Path] = field(default_factory=list)
+    # Unhandled errors the checks met (a 5xx other than the deliberate 503), one line
+    # each: their tracebacks must then be in the log.
+    server_errors: list[str] = field(default_factory=list)
 
     @property
     def host_port(self) -> tuple[str, int]:
@@ -195,6 +198,8 @@ class Session:
             return Reply(method, path, 0, [], b"")
         self.replies.append(reply)
         self.judge_error_body(reply)
+        if reply.status >= 500 and reply.status != 503:
+            self.target.server_errors.append(str(reply))
         return reply
 
     def judge_error_body(self, reply: Reply) -> None:
@@ -594,8 +599,20 @@ def check_locked_database(target: Target, settle: float = 2.0) -> str:
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
 
 
+_TRACEBACK_KEYS = re.compile(r"(?i)^(exc_info|exc_text|exception|stack_trace|traceback)$")
+
+
+def _carries_traceback(entry: dict[str, Any]) -> bool:
+    """A JSON log entry with a traceback, as text or under a structured key."""
+    return bool(_TRACEBACK.search(json.dumps(entry))) or any(
+        _TRACEBACK_KEYS.match(key) and value for key, value in entry.items()
+    )
+
+
 def check_production_log(target: Target) -> str:
-    """A traceback in production is one JSON line a collector can parse, never loose text.
+    """A traceback in production is one JSON line a collector can parse, never loose text;
+    and an unhandled error the checks met (a 5xx, or schemathesis's "Server error") left
+    one in the log.
 
     No request the contract defines is meant to fail on the server, so nothing here can
     force an unhandled error; what the run produced (probes, schemathesis) is judged."""
@@ -603,20 +620,31 @@ def check_production_log(target: Target) -> str:
     if target.log is None or not text:
         raise CheckFailed("no production log to read")
     loose = []
-    tracebacks = 0
+    logged = 0
     for number, line in enumerate(text.splitlines(), 1):
-        if not _TRACEBACK.search(line):
-            continue
-        tracebacks += 1
-        if _json_object(line.strip()) is None:
+        entry = _json_object(line.strip())
+        if entry is not None:
+            logged += _carries_traceback(entry)
+        elif _TRACEBACK.search(line):
             loose.append(f"line {number}: {line.strip()[:200]}")
+    problems = []
     if loose:
-        raise CheckFailed(
+        problems.append(
             f"{len(loose)} traceback(s) logged as plain text, not one JSON line:\n"
             + "\n".join(loose[:5])
         )
+    if target.server_errors and not logged:
+        problems.append(
+            f"{len(target.server_errors)} unhandled error(s) answered, but no JSON log line "
+            f"carries a traceback; the first: {target.server_errors[0]}"
+        )
+    if problems:
+        raise CheckFailed("\n".join(problems))
     lines = len(text.splitlines())
-    return f"{lines} log lines, {tracebacks} traceback(s), each inside a JSON line"
+    return (
+        f"{lines} log lines, {logged} traceback(s), each inside a JSON line; "
+        f"{len(target.server_errors)} unhandled error(s) met"
+    )
 
 
 # --- the API user -----------------------------------------------------------------------------
@@ -649,7 +677,8 @@ class SchemathesisRun:
     operations: int
     generated: int
     failures: int
-    seconds: float
+    seconds: float  # the whole command, start-up included
+    testing_seconds: float  # what schemathesis reports for its test phases
     failing: list[str]  # "METHOD path: codes" per failing operation, then curl lines
     exit_code: int
     output_tail: str
@@ -657,7 +686,8 @@ class SchemathesisRun:
     def summary(self) -> str:
         return (
             f"{self.operations} operations, {self.generated} generated test cases, "
-            f"{self.failures} unique failures, {self.seconds:.1f}s"
+            f"{self.failures} unique failures, {self.seconds:.1f}s "
+            f"({self.testing_seconds:.1f}s testing)"
         )
 
 
@@ -749,10 +779,12 @@ def run_schemathesis(
         generated=int(data["test_cases"]["generated"]),
         failures=int(data["test_cases"]["unique_failures"]) + len(data.get("errors") or []),
         seconds=seconds,
+        testing_seconds=float(data.get("running_time") or 0.0),
         failing=parse_failures(output),
         exit_code=result.returncode,
         output_tail=output[-3000:],
     )
+    target.server_errors += [line for line in run.failing if "ST101" in line]
     record = os.environ.get("SCHEMATHESIS_REPORT")
     if record:
         line = {"case": label, **{k: v for k, v in asdict(run).items() if k != "output_tail"}}

@@ -365,24 +365,42 @@ def test_the_locked_database_check_does_not_apply_to_postgresql(tmp_path: Path) 
         conformance.check_locked_database(target)
 
 
+_JSON_TRACEBACK = json.dumps({"exc_info": "Traceback (most recent call last):\n  x"})
+_TEXT_TRACEBACK = 'Traceback (most recent call last):\n  File "app.py"\nValueError\n'
+
+
 @pytest.mark.parametrize(
-    ("log", "passes"),
+    ("log", "server_errors", "passes"),
     [
-        ("started\n" + json.dumps({"exc": "Traceback (most recent call last):\n  x"}), True),
-        ("started\nTraceback (most recent call last):\n  File \"app.py\"\nValueError\n", False),
-        ("", False),
+        (f"started\n{_JSON_TRACEBACK}\n", 1, True),
+        ("started\n", 0, True),
+        (f"started\n{_TEXT_TRACEBACK}", 1, False),
+        ("started\n", 1, False),  # an unhandled error, and nothing logged
+        ("", 0, False),
     ],
-    ids=["traceback-as-json", "traceback-as-text", "no-log"],
-)  # fmt: skip
-def test_tracebacks_must_be_json_lines(tmp_path: Path, log: str, passes: bool) -> None:
+    ids=["traceback-as-json", "no-error", "traceback-as-text", "error-not-logged", "no-log"],
+)
+def test_tracebacks_must_be_logged_as_json_lines(
+    tmp_path: Path, log: str, server_errors: int, passes: bool
+) -> None:
     path = tmp_path / "server.log"
     path.write_text(log)
     target = conformance.Target("http://127.0.0.1:9", "", "/openapi.json", 422, log=path)
+    target.server_errors = ["GET /items/x -> 500 b''"] * server_errors
     if passes:
-        assert "1 traceback(s)" in conformance.check_production_log(target)
+        assert f"{server_errors} unhandled error(s) met" in conformance.check_production_log(target)
     else:
         with pytest.raises(conformance.CheckFailed):
             conformance.check_production_log(target)
+
+
+def test_an_unhandled_error_met_by_a_check_is_remembered(tmp_path: Path) -> None:
+    with serving(tmp_path, {"server-error-on-huge-id"}) as running:
+        with pytest.raises(conformance.CheckFailed):
+            conformance.check_probes(running.target)
+        assert running.target.server_errors
+        with pytest.raises(conformance.CheckFailed, match="no JSON log line carries"):
+            conformance.check_production_log(running.target)
 
 
 def test_the_api_user_gets_a_fresh_name_and_password() -> None:
