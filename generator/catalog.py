@@ -28,7 +28,9 @@ class Template:
     api_base: str  # the path prefix of the resource contract's routes ("" for none)
     serve: str  # run in the generated project; `{port}` is the port to listen on
     migrate: str
-    dev: str  # the development server the README gives, on port 8000
+    # The development server the README gives, on port 8000; `{package_name}` stands for
+    # the project's package.
+    dev: str
     docker_cmd: tuple[str, ...]  # the image's CMD: `serve` on 0.0.0.0:8000, without uv
     docs_url: str
     # Top-level modules the project imports: a package of the same name would shadow them
@@ -123,7 +125,7 @@ TEMPLATES: dict[str, Template] = {
                 "--workers 2 --workers-kill-timeout 5 --access-log asgi:app"
             ),
             migrate="uv run alembic upgrade head",
-            dev="uv run fastapi dev",
+            dev="uv run fastapi dev src/{package_name}/main.py",
             docker_cmd=(
                 "granian",
                 "--interface",
@@ -303,7 +305,8 @@ def facts_jinja() -> str:
     }
     # JSON is valid Jinja literal syntax except for true/false, which Jinja spells the same
     # in lower case too.
-    body = json.dumps(facts, indent=2)
+    # `{package_name}` in a command becomes the answer, joined in Jinja.
+    body = json.dumps(facts, indent=2).replace("{package_name}", '" ~ package_name ~ "')
     return (
         "{#- Written from generator/catalog.py (the registry) by\n"
         "    `python -c 'from generator import catalog; catalog.write_facts_jinja()'`;\n"

@@ -25,7 +25,7 @@ def _facts_module(framework: str) -> Any:
     """templates/_shared/facts.jinja as the partials see it, for one framework."""
     env = render._copier_jinja_env()
     text = catalog.FACTS_JINJA.read_text(encoding="utf-8")
-    return env.from_string(text).make_module({"framework": framework})
+    return env.from_string(text).make_module({"framework": framework, "package_name": "demo"})
 
 
 def test_facts_jinja_is_written_from_the_registry() -> None:
@@ -42,7 +42,7 @@ def test_facts_jinja_gives_each_framework_its_registry_facts(name: str) -> None:
     assert facts.framework_title == template.title
     assert facts.serve_cmd == template.serve
     assert facts.migrate_cmd == template.migrate
-    assert facts.dev_cmd == template.dev
+    assert facts.dev_cmd == template.dev.format(package_name="demo")
     assert facts.hello_path == template.hello_path
     assert facts.docs_path == template.docs_path
     assert facts.schema_path == template.schema_path
@@ -154,7 +154,7 @@ def test_readme_gives_the_catalog_commands(
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert template.serve.format(port=8000) in readme
     assert template.migrate in readme
-    assert template.dev in readme
+    assert template.dev.format(package_name="demo") in readme
     assert template.hello_path in readme
     assert template.docs_path in readme
     security = (project / "SECURITY.md").read_text(encoding="utf-8")

@@ -835,7 +835,7 @@ def assert_hooks_refuse_the_unresolved_update(project: Path, env: dict[str, str]
 
 
 def test_leftover_rej_files_and_marked_files_count_as_conflicts(tmp_path: Path) -> None:
-    from generator import render
+    from generator import update
 
     project = tmp_path / "project"
     project.mkdir()
@@ -849,4 +849,4 @@ def test_leftover_rej_files_and_marked_files_count_as_conflicts(tmp_path: Path) 
     (project / "app.py.rej").write_text("@@ -1 +1 @@\n-x = 1\n+x = 3\n")
     (project / "new.txt").write_text("<<<<<<< before updating\na\n=======\nb\n>>>>>>> after\n")
 
-    assert render.conflicted_files(project) == ["app.py.rej", "new.txt"]
+    assert update.conflicted_files(project) == ["app.py.rej", "new.txt"]

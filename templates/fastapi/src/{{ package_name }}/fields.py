@@ -3,7 +3,7 @@
 Names are stripped before their length is checked, so the schema describes a name with a
 pattern (optional surrounding whitespace around 1 to 100 characters) rather than a
 `maxLength` a padded name would break. Text never holds NUL (PostgreSQL cannot store it)
-or an unpaired surrogate (it cannot be encoded as UTF-8); the patterns exclude both.
+or an unpaired surrogate (it cannot be encoded as UTF-8); the patterns exclude NUL.
 """
 
 from typing import Annotated, Any
@@ -16,8 +16,9 @@ QUANTITY_MAX = 1_000_000
 
 # Every character `str.strip()` removes (those for which `str.isspace()` is true).
 WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# Characters no text field accepts: NUL and the surrogate code points.
-NOT_TEXT = r"\x00\ud800-\udfff"
+# The character no text field accepts. (Unpaired surrogates are refused too, but no valid
+# Unicode string holds one, and many regex engines reject them in a pattern.)
+NOT_TEXT = r"\x00"
 
 NAME_PATTERN = (
     rf"^[{WHITESPACE}]*[^{WHITESPACE}{NOT_TEXT}]"

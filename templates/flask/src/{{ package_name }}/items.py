@@ -60,7 +60,8 @@ class ItemById(MethodView):
         """Read one item."""
         return get_or_404(item_id)
 
-    @blp.arguments(ItemUpdateSchema)
+    # No body at all changes nothing, like `{}`: the document says the body is optional.
+    @blp.arguments(ItemUpdateSchema, required=False)
     @blp.response(200, ItemSchema)
     @blp.alt_response(404, description="No such item.")
     def patch(self, data: dict[str, Any], item_id: int) -> Item:

@@ -15,9 +15,15 @@ MAX_QUANTITY = 1_000_000
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
+# Whitespace as JSON Schema patterns (ECMA-262 `\s`) define it, spelled out so that the
+# documented pattern, the check and the stripping agree (Python's `\s` differs slightly).
+WHITESPACE = (
+    "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_SPACE = r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 # A name: 1 to 100 characters once surrounding whitespace is stripped, no NUL anywhere.
-# Python's `\s` is exactly what str.strip() removes, so the pattern and the view agree.
-NAME_PATTERN = r"^\s*[^\s\x00](?:[^\x00]{0,98}[^\s\x00])?\s*$"
+NAME_PATTERN = rf"^[{_SPACE}]*[^{_SPACE}\x00](?:[^\x00]{{0,98}}[^{_SPACE}\x00])?[{_SPACE}]*$"
 # A description: no NUL; its length is checked separately (maxLength 1000).
 NO_NUL_PATTERN = r"^[^\x00]*$"
 MAX_DESCRIPTION = 1000
@@ -65,7 +71,7 @@ class Name(CleanText):
             raise ValidationError(
                 "Must be 1 to 100 characters once surrounding whitespace is stripped."
             )
-        return text.strip()
+        return text.strip(WHITESPACE)
 
 
 def description_field(**kwargs: Any) -> CleanText:
