@@ -1,5 +1,8 @@
 """Error responses: always JSON, never a traceback, never more than a short excerpt of
-the request. Registered on the app by `create_app` (after flask-smorest's own handler)."""
+the request; and the request-body parser that turns every unreadable body into a 4xx.
+
+The handlers are registered by `create_app` (after flask-smorest's own); the parser is
+set on each blueprint (`blp.ARGUMENTS_PARSER`)."""
 
 import json
 from contextlib import suppress
