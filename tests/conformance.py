@@ -423,6 +423,14 @@ def check_resource_contract(target: Target) -> str:
 # --- probes -------------------------------------------------------------------------------
 
 
+def openapi_version(target: Target) -> str:
+    """The `openapi` field of the schema the service publishes ("" if unreadable)."""
+    reply = request(target, "GET", target.schema_path)
+    document = reply.json()
+    version = document.get("openapi") if isinstance(document, dict) else None
+    return version if isinstance(version, str) else ""
+
+
 def check_probes(target: Target) -> str:
     session = Session(target)
     items = target.items()
@@ -478,13 +486,22 @@ def check_probes(target: Target) -> str:
 
     # Values the contract refuses.
     session.expect(session.send("POST", items, {"name": "   "}), invalid, "a name of spaces")
-    strict: tuple[Any, ...] = (True, "7", 7.0)
+    strict: tuple[Any, ...] = (True, "7", 7.5)
     for value in strict:
         session.expect(
             session.send("POST", items, {"name": "a", "quantity": value}),
             invalid,
             f"quantity {json.dumps(value)}",
         )
+    # 7.0 is the number 7 to JSON Schema 2020-12 (OpenAPI 3.1) and not an integer to the
+    # older dialect of OpenAPI 3.0: the server must agree with the schema it publishes.
+    seven = session.send("POST", items, {"name": "a", "quantity": 7.0})
+    if openapi_version(target).startswith("3.0"):
+        session.expect(seven, invalid, "quantity 7.0 under OpenAPI 3.0")
+    elif session.expect(seven, 201, "quantity 7.0 under OpenAPI 3.1 (the number 7)"):
+        body = seven.json()
+        if not isinstance(body, dict) or body.get("quantity") != 7:
+            session.note(f"{seven}: quantity 7.0 not stored as 7")
     session.expect(
         session.send("PATCH", target.items(f"/{item_id}"), {"name": None}),
         invalid,
