@@ -15,6 +15,8 @@ from config.settings import *  # noqa: F403
 
 # The test client speaks plain HTTP.
 SECURE_SSL_REDIRECT = False
+# The name schemathesis's in-process client (tests/test_conformance.py) gives the server.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "localhost"]  # noqa: F405
 # Tests render admin pages without running collectstatic first: plain names, and WhiteNoise
 # finds the files in the apps, as it does in development.
 STORAGES = {

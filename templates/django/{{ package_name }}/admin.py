@@ -11,7 +11,6 @@ class UserAdmin(BaseUserAdmin[User]):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin[Item]):
-    list_display = ("name", "price", "is_available", "created_at")
-    list_filter = ("is_available", "created_at")
+    list_display = ("id", "name", "quantity")
     search_fields = ("name", "description")
-    readonly_fields = ("created_at", "updated_at")
+    ordering = ("id",)

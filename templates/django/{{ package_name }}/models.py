@@ -1,8 +1,10 @@
-from decimal import Decimal
-
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+NAME_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 1000
+QUANTITY_MAX = 1_000_000
 
 
 class User(AbstractUser):
@@ -10,14 +12,13 @@ class User(AbstractUser):
 
 
 class Item(models.Model):
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    price = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    """The example resource: its fields and limits are the API's (see the README)."""
+
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, null=True, blank=True)
+    quantity = models.PositiveIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(QUANTITY_MAX)]
     )
-    is_available = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.name
