@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import conformance
+import deploy_checks
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -1114,13 +1115,39 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
     }
 
 
+def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, Callable[[], str]]]:
+    """The deployment checks (tests/deploy_checks.py) named in `names`, as steps."""
+
+    def run(args: list[str]) -> str:
+        return project.run(args, env=project.base_env())
+
+    checks: dict[str, Callable[[], str]] = {
+        deploy_checks.LOCK_STEP: lambda: deploy_checks.check_lock_committed(run),
+        deploy_checks.DEPENDABOT_STEP: lambda: deploy_checks.check_dependabot(project.path, run),
+        deploy_checks.LOCKED_SYNC_STEP: lambda: deploy_checks.check_locked_sync_clean(run),
+    }
+
+    def guarded(check: Callable[[], str]) -> Callable[[], str]:
+        def action() -> str:
+            try:
+                return check()
+            except deploy_checks.CheckFailed as failure:
+                raise StepFailed(str(failure)) from None
+
+        return action
+
+    return [(name, guarded(checks[name])) for name in names]
+
+
 STEP_NAMES = (
     "render",
     "no secret in answers, files or git history",
     "workflow schema",
     "Dockerfile final stage runs as non-root",
     "hadolint",
+    *deploy_checks.STATIC_STEP_NAMES,
     "uv sync",
+    *deploy_checks.INSTALLED_STEP_NAMES,
     "ruff check",
     "ruff format --check",
     "mypy",
@@ -1207,7 +1234,9 @@ def run_case(
         ("workflow schema", lambda: check_workflow_schema(project)),
         ("Dockerfile final stage runs as non-root", lambda: check_dockerfile_user(project)),
         ("hadolint", lambda: check_hadolint(project)),
+        *_deploy_steps(project, deploy_checks.STATIC_STEP_NAMES),
         ("uv sync", lambda: step_uv_sync(project)),
+        *_deploy_steps(project, deploy_checks.INSTALLED_STEP_NAMES),
         ("ruff check", lambda: step_ruff_check(project)),
         ("ruff format --check", lambda: step_ruff_format(project)),
         ("mypy", lambda: step_mypy(project)),
