@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import time
+import tomllib
 from pathlib import Path
 
 import deploy_checks
 import pytest
+from packaging.licenses import canonicalize_license_expression
 
 from generator.git import clean_environ
 from generator.lock import lock_project
@@ -164,3 +168,37 @@ def test_update_relocks_only_when_pyproject_changed(tiny: Path) -> None:
     assert _relock(tiny, []) == "pyproject.toml changed, so uv.lock was re-locked to match it."
     assert 'version = "0.2.0"' in (tiny / "uv.lock").read_text()
     assert "resolve them, then run `uv lock`" in _relock(tiny, ["pyproject.toml"])
+
+
+LICENCE_FIRST_LINES = {
+    "MIT": "MIT License",
+    "Apache-2.0": "Apache License",
+    "BSD-3-Clause": "BSD 3-Clause License",
+    "Proprietary": "Copyright (c) {year} Ada Lovelace. All rights reserved.",
+}
+
+
+@pytest.mark.parametrize("licence", sorted(LICENCE_FIRST_LINES))
+def test_licence_file_and_metadata(tmp_path: Path, licence: str) -> None:
+    dest = tmp_path / "licensed"
+    render_project(
+        dest,
+        src_path=str(template_root()),
+        data={"framework": "litestar", "license": licence, "author_name": "Ada Lovelace"},
+        defaults=True,
+        git=False,
+    )
+    year = time.strftime("%Y")
+    text = (dest / "LICENSE").read_text()
+    assert text.lstrip().startswith(LICENCE_FIRST_LINES[licence].format(year=year))
+    assert re.search(rf"Copyright (\(c\) )?{year},? Ada Lovelace", text)
+    assert text.endswith("\n")
+    assert not text.endswith("\n\n")
+    assert "[yyyy]" not in text
+    project = tomllib.loads((dest / "pyproject.toml").read_text())["project"]
+    assert project["license-files"] == ["LICENSE"]
+    if licence == "Proprietary":
+        assert "license" not in project
+        assert "Private :: Do Not Upload" in project["classifiers"]
+    else:
+        assert canonicalize_license_expression(project["license"]) == licence
