@@ -1135,6 +1135,9 @@ def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, C
     checks: dict[str, Callable[[], str]] = {
         deploy_checks.LOCK_STEP: lambda: deploy_checks.check_lock_committed(run),
         deploy_checks.DEPENDABOT_STEP: lambda: deploy_checks.check_dependabot(project.path, run),
+        deploy_checks.COMPOSE_STEP: lambda: deploy_checks.check_compose(
+            project.path, run, postgresql=project.postgresql
+        ),
         deploy_checks.LOCKED_SYNC_STEP: lambda: deploy_checks.check_locked_sync_clean(run),
     }
 

@@ -9,6 +9,7 @@ named steps. Schemas come from check-jsonschema's vendored copies: no network.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +21,10 @@ Runner = Callable[[list[str]], str]
 
 LOCK_STEP = "uv.lock in the first commit"
 DEPENDABOT_STEP = "dependabot schema"
+COMPOSE_STEP = "compose.yaml schema and services"
 LOCKED_SYNC_STEP = "uv sync --locked leaves the tree clean"
 # Run before the project is installed (they read files only).
-STATIC_STEP_NAMES = (LOCK_STEP, DEPENDABOT_STEP)
+STATIC_STEP_NAMES = (LOCK_STEP, DEPENDABOT_STEP, COMPOSE_STEP)
 # Run once `uv sync` has passed.
 INSTALLED_STEP_NAMES = (LOCKED_SYNC_STEP,)
 
@@ -73,3 +75,37 @@ def check_dependabot(project: Path, run: Runner) -> str:
     if problems:
         raise CheckFailed("; ".join(problems))
     return f"valid; weekly, grouped: {', '.join(sorted(found))}"
+
+
+def check_compose(project: Path, run: Runner, *, postgresql: bool) -> str:
+    """compose.yaml is valid Compose, publishes on loopback only, and starts the app after
+    the migrations (and those after a healthy PostgreSQL, when the project uses it)."""
+    compose = project / "compose.yaml"
+    if not compose.is_file():
+        raise CheckFailed("no compose.yaml")
+    validate_builtin_schema(run, "vendor.compose-spec", [compose])
+    services: dict[str, dict[str, Any]] = yaml.safe_load(compose.read_text())["services"]
+    problems: list[str] = []
+    expected = {"app", "migrate", *(["db"] if postgresql else [])}
+    if set(services) != expected:
+        problems.append(f"services are {sorted(services)}, expected {sorted(expected)}")
+    for name, service in services.items():
+        for port in service.get("ports", []):
+            if not str(port).startswith("127.0.0.1:"):
+                problems.append(f"{name} publishes {port} beyond 127.0.0.1")
+    app_needs = services.get("app", {}).get("depends_on", {})
+    if app_needs.get("migrate", {}).get("condition") != "service_completed_successfully":
+        problems.append("app does not wait for the migrations to complete")
+    if postgresql:
+        db = services.get("db", {})
+        if "pg_isready" not in " ".join(db.get("healthcheck", {}).get("test", [])):
+            problems.append("db has no pg_isready healthcheck")
+        if not re.fullmatch(r"postgres:\d+(\.\d+)?", str(db.get("image"))):
+            problems.append(f"db image {db.get('image')!r} is not pinned to a major version")
+        for name in ("migrate", "app"):
+            needs = services.get(name, {}).get("depends_on", {})
+            if needs.get("db", {}).get("condition") != "service_healthy":
+                problems.append(f"{name} does not wait for a healthy db")
+    if problems:
+        raise CheckFailed("; ".join(problems))
+    return f"valid; services: {', '.join(sorted(services))}"

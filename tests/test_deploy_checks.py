@@ -13,6 +13,7 @@ from pathlib import Path
 
 import deploy_checks
 import pytest
+import yaml
 from packaging.licenses import canonicalize_license_expression
 
 from generator.git import clean_environ
@@ -202,3 +203,32 @@ def test_licence_file_and_metadata(tmp_path: Path, licence: str) -> None:
         assert "Private :: Do Not Upload" in project["classifiers"]
     else:
         assert canonicalize_license_expression(project["license"]) == licence
+
+
+@pytest.mark.parametrize(("framework", "database"), [("flask", "sqlite"), ("django", "postgresql")])
+def test_compose_file(tmp_path: Path, framework: str, database: str) -> None:
+    dest = tmp_path / "composed"
+    render_project(
+        dest,
+        src_path=str(template_root()),
+        data={"framework": framework, "database": database},
+        defaults=True,
+        git=False,
+    )
+    run = make_runner(dest)
+    postgresql = database == "postgresql"
+    summary = deploy_checks.check_compose(dest, run, postgresql=postgresql)
+    assert summary == "valid; services: " + ("app, db, migrate" if postgresql else "app, migrate")
+    compose = yaml.safe_load((dest / "compose.yaml").read_text())
+    app = compose["services"]["app"]
+    assert "0.0.0.0" in " ".join(app["command"])  # noqa: S104  (inside its container)
+    assert compose["services"]["migrate"]["command"][:2] == ["uv", "run"]
+    # A port on every interface is refused.
+    text = (dest / "compose.yaml").read_text().replace("127.0.0.1:8000:8000", "8000:8000")
+    (dest / "compose.yaml").write_text(text)
+    with pytest.raises(deploy_checks.CheckFailed, match="beyond 127"):
+        deploy_checks.check_compose(dest, run, postgresql=postgresql)
+    # So is a schema violation.
+    (dest / "compose.yaml").write_text(text.replace("    ports:", "    portz:"))
+    with pytest.raises(RuntimeError, match="check_jsonschema"):
+        deploy_checks.check_compose(dest, run, postgresql=postgresql)
