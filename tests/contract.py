@@ -1138,6 +1138,7 @@ def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, C
         deploy_checks.COMPOSE_STEP: lambda: deploy_checks.check_compose(
             project.path, run, postgresql=project.postgresql
         ),
+        deploy_checks.MAKEFILE_STEP: lambda: deploy_checks.check_makefile(project.path, run),
         deploy_checks.LOCKED_SYNC_STEP: lambda: deploy_checks.check_locked_sync_clean(run),
     }
 
@@ -1147,6 +1148,8 @@ def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, C
                 return check()
             except deploy_checks.CheckFailed as failure:
                 raise StepFailed(str(failure)) from None
+            except deploy_checks.ToolMissing as missing:
+                raise Missing(str(missing), "install it to run this check") from None
 
         return action
 

@@ -10,6 +10,7 @@ named steps. Schemas come from check-jsonschema's vendored copies: no network.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,9 +23,10 @@ Runner = Callable[[list[str]], str]
 LOCK_STEP = "uv.lock in the first commit"
 DEPENDABOT_STEP = "dependabot schema"
 COMPOSE_STEP = "compose.yaml schema and services"
+MAKEFILE_STEP = "Makefile targets run the README's commands"
 LOCKED_SYNC_STEP = "uv sync --locked leaves the tree clean"
 # Run before the project is installed (they read files only).
-STATIC_STEP_NAMES = (LOCK_STEP, DEPENDABOT_STEP, COMPOSE_STEP)
+STATIC_STEP_NAMES = (LOCK_STEP, DEPENDABOT_STEP, COMPOSE_STEP, MAKEFILE_STEP)
 # Run once `uv sync` has passed.
 INSTALLED_STEP_NAMES = (LOCKED_SYNC_STEP,)
 
@@ -109,3 +111,30 @@ def check_compose(project: Path, run: Runner, *, postgresql: bool) -> str:
     if problems:
         raise CheckFailed("; ".join(problems))
     return f"valid; services: {', '.join(sorted(services))}"
+
+
+MAKE_TARGETS = ("dev", "test", "lint", "fmt", "migrate", "up")
+
+
+def check_makefile(project: Path, run: Runner) -> str:
+    """Each target exists and every command it runs (`make -n`) is one the README shows."""
+    if shutil.which("make") is None:
+        raise ToolMissing("make")
+    readme = (project / "README.md").read_text()
+    problems = []
+    for target in MAKE_TARGETS:
+        commands = [line.strip() for line in run(["make", "-n", target]).splitlines()]
+        if not commands:
+            problems.append(f"`make {target}` runs nothing")
+        problems += [
+            f"`make {target}` runs `{command}`, which the README does not show"
+            for command in commands
+            if command and command not in readme
+        ]
+    if problems:
+        raise CheckFailed("\n".join(problems))
+    return f"targets: {', '.join(MAKE_TARGETS)}"
+
+
+class ToolMissing(Exception):
+    """A tool a check needs is not installed here."""

@@ -206,7 +206,7 @@ def test_licence_file_and_metadata(tmp_path: Path, licence: str) -> None:
 
 
 @pytest.mark.parametrize(("framework", "database"), [("flask", "sqlite"), ("django", "postgresql")])
-def test_compose_file(tmp_path: Path, framework: str, database: str) -> None:
+def test_compose_file_and_makefile(tmp_path: Path, framework: str, database: str) -> None:
     dest = tmp_path / "composed"
     render_project(
         dest,
@@ -216,6 +216,11 @@ def test_compose_file(tmp_path: Path, framework: str, database: str) -> None:
         git=False,
     )
     run = make_runner(dest)
+    assert deploy_checks.check_makefile(dest, run) == ("targets: dev, test, lint, fmt, migrate, up")
+    makefile = dest / "Makefile"
+    makefile.write_text(makefile.read_text().replace("\tuv run pytest", "\tuv run pytest -x"))
+    with pytest.raises(deploy_checks.CheckFailed, match="make test"):
+        deploy_checks.check_makefile(dest, run)
     postgresql = database == "postgresql"
     summary = deploy_checks.check_compose(dest, run, postgresql=postgresql)
     assert summary == "valid; services: " + ("app, db, migrate" if postgresql else "app, migrate")
