@@ -1139,6 +1139,9 @@ def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, C
             project.path, run, postgresql=project.postgresql
         ),
         deploy_checks.MAKEFILE_STEP: lambda: deploy_checks.check_makefile(project.path, run),
+        deploy_checks.KUBERNETES_STEP: lambda: deploy_checks.check_kubernetes(
+            project.path, run, postgresql=project.postgresql
+        ),
         deploy_checks.LOCKED_SYNC_STEP: lambda: deploy_checks.check_locked_sync_clean(run),
     }
 

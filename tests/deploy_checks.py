@@ -24,9 +24,10 @@ LOCK_STEP = "uv.lock in the first commit"
 DEPENDABOT_STEP = "dependabot schema"
 COMPOSE_STEP = "compose.yaml schema and services"
 MAKEFILE_STEP = "Makefile targets run the README's commands"
+KUBERNETES_STEP = "Kubernetes manifests"
 LOCKED_SYNC_STEP = "uv sync --locked leaves the tree clean"
 # Run before the project is installed (they read files only).
-STATIC_STEP_NAMES = (LOCK_STEP, DEPENDABOT_STEP, COMPOSE_STEP, MAKEFILE_STEP)
+STATIC_STEP_NAMES = (LOCK_STEP, DEPENDABOT_STEP, COMPOSE_STEP, MAKEFILE_STEP, KUBERNETES_STEP)
 # Run once `uv sync` has passed.
 INSTALLED_STEP_NAMES = (LOCKED_SYNC_STEP,)
 
@@ -138,3 +139,49 @@ def check_makefile(project: Path, run: Runner) -> str:
 
 class ToolMissing(Exception):
     """A tool a check needs is not installed here."""
+
+
+KUBERNETES_KINDS = frozenset(
+    {"ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler", "Job"}
+)
+
+
+def check_kubernetes(project: Path, run: Runner, *, postgresql: bool) -> str:
+    """With PostgreSQL: the manifests pass kubernetes-validate (its bundled schemas, no
+    cluster, no network) in strict mode, run as non-root on a read-only root filesystem
+    with requests, limits and /health probes, and hold no Secret. With SQLite (one
+    process, one file) there are none."""
+    folder = project / "deploy" / "kubernetes"
+    if not postgresql:
+        if folder.exists():
+            raise CheckFailed("a SQLite project has Kubernetes manifests")
+        return "none: SQLite is single-instance"
+    manifests = sorted(folder.glob("*.yaml"))
+    if not manifests:
+        raise CheckFailed("no deploy/kubernetes/*.yaml")
+    run([sys.executable, "-m", "kubernetes_validate", "--strict", "--quiet", *map(str, manifests)])
+    resources = [yaml.safe_load(path.read_text()) for path in manifests]
+    kinds = {str(resource["kind"]) for resource in resources}
+    problems = []
+    if kinds != KUBERNETES_KINDS:
+        problems.append(f"kinds are {sorted(kinds)}, expected {sorted(KUBERNETES_KINDS)}")
+    for resource in resources:
+        if resource["kind"] not in {"Deployment", "Job"}:
+            continue
+        pod = resource["spec"]["template"]["spec"]
+        if pod.get("securityContext", {}).get("runAsNonRoot") is not True:
+            problems.append(f"{resource['kind']} may run as root")
+        for container in pod["containers"]:
+            where = f"{resource['kind']} container {container['name']}"
+            if container.get("securityContext", {}).get("readOnlyRootFilesystem") is not True:
+                problems.append(f"{where}: root filesystem is writable")
+            limits = container.get("resources", {})
+            if not limits.get("requests") or not limits.get("limits"):
+                problems.append(f"{where}: no requests or limits")
+            if resource["kind"] == "Deployment":
+                for probe in ("livenessProbe", "readinessProbe"):
+                    if container.get(probe, {}).get("httpGet", {}).get("path") != "/health":
+                        problems.append(f"{where}: {probe} is not on /health")
+    if problems:
+        raise CheckFailed("; ".join(problems))
+    return f"valid: {', '.join(sorted(kinds))}"

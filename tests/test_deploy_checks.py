@@ -237,3 +237,41 @@ def test_compose_file_and_makefile(tmp_path: Path, framework: str, database: str
     (dest / "compose.yaml").write_text(text.replace("    ports:", "    portz:"))
     with pytest.raises(RuntimeError, match="check_jsonschema"):
         deploy_checks.check_compose(dest, run, postgresql=postgresql)
+
+
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+def test_kubernetes_manifests(tmp_path: Path, database: str) -> None:
+    dest = tmp_path / "my-service"
+    render_project(
+        dest,
+        src_path=str(template_root()),
+        data={"framework": "fastapi", "database": database},
+        defaults=True,
+        git=False,
+    )
+    run = make_runner(dest)
+    postgresql = database == "postgresql"
+    readme = (dest / "README.md").read_text()
+    if not postgresql:
+        assert not (dest / "deploy").exists()
+        assert "Several replicas cannot share a SQLite file" in readme
+        assert deploy_checks.check_kubernetes(dest, run, postgresql=False).startswith("none")
+        return
+    assert "kubectl create secret generic my-service-secrets" in readme
+    summary = deploy_checks.check_kubernetes(dest, run, postgresql=True)
+    assert summary == "valid: ConfigMap, Deployment, HorizontalPodAutoscaler, Job, Service"
+    job = yaml.safe_load((dest / "deploy/kubernetes/migrate-job.yaml").read_text())
+    assert job["spec"]["template"]["spec"]["containers"][0]["command"] == [
+        "alembic",
+        "upgrade",
+        "head",
+    ]
+    for path in (dest / "deploy" / "kubernetes").glob("*.yaml"):
+        assert "kind: Secret" not in path.read_text()
+    deployment = dest / "deploy" / "kubernetes" / "deployment.yaml"
+    deployment.write_text(deployment.read_text().replace("readOnlyRootFilesystem: true", ""))
+    with pytest.raises(deploy_checks.CheckFailed, match="root filesystem is writable"):
+        deploy_checks.check_kubernetes(dest, run, postgresql=True)
+    deployment.write_text(deployment.read_text().replace("replicas: 2", "replicas: two"))
+    with pytest.raises(RuntimeError, match="kubernetes_validate"):
+        deploy_checks.check_kubernetes(dest, run, postgresql=True)
