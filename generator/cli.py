@@ -414,6 +414,8 @@ def _report_update(result: UpdateResult) -> None:
         )
     else:
         typer.echo(f"Updated {result.project} from {result.old_version} to {result.new_version}.")
+    if result.lock_note:
+        typer.echo(result.lock_note)
     if not result.conflicts:
         typer.echo("Review the changes with `git diff`, run the tests, then commit them.")
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
@@ -28,6 +29,7 @@ from generator.answers import (
 from generator.errors import RenderError, UsageError
 from generator.git import GitError, GitMissingError, scrubbed_environment
 from generator.git import run as run_git
+from generator.lock import lock_project
 from generator.sources import normalize_source, source_version_problem, template_root
 from generator.trust import check_trusted, untrusted_message
 
@@ -79,6 +81,9 @@ def render_project(
 ) -> Path:
     """Render the template into `dest` (new or empty), with a first commit unless `git=False`.
 
+    The first commit holds `uv.lock`; if `uv lock` cannot run (no uv, offline), the project
+    is still made and one warning on stderr says what to run.
+
     `user_defaults` replace copier.yml's defaults for some questions; `data` still wins.
 
     Raises UsageError for invalid answers and RenderError for failures; KeyboardInterrupt
@@ -119,6 +124,9 @@ def render_project(
         except OSError as error:  # the file system, or a git run of Copier's
             raise RenderError(f"Rendering failed: {_os_error_detail(error)}") from error
         if git:
+            locked = lock_project(staged, shown_as=dest)
+            if not locked.locked:
+                print(f"new-project: warning: {locked.message}", file=sys.stderr)
             initial_commit(staged)
         _move_into_place(staged, dest)
     return dest

@@ -19,6 +19,7 @@ from generator.answers import read_answers
 from generator.errors import RenderError, UsageError
 from generator.git import GitError, scrubbed_environment
 from generator.git import run as run_git
+from generator.lock import LOCKFILE, lock_project
 from generator.sources import ANSWERS_FILE
 
 # Answers fixed at generation: the template's folder follows from them, so an update
@@ -34,6 +35,7 @@ class UpdateResult:
     new_version: str
     conflicts: list[str]  # paths relative to the project, to resolve by hand
     changed: bool = True  # whether any file differs from the last commit
+    lock_note: str = ""  # what the re-lock after a changed pyproject.toml did, if it ran
 
 
 def check_updatable(project: Path) -> dict[str, Any]:
@@ -136,13 +138,28 @@ def update_project(
         _restore(project)
         raise
     new_version = str(read_answers(project).get("_commit"))
+    conflicts = conflicted_files(project)
     return UpdateResult(
         project,
         str(recorded.get("_commit")),
         new_version,
-        conflicted_files(project),
+        conflicts,
         changed=bool(_uncommitted(project)),
+        lock_note=_relock(project, conflicts),
     )
+
+
+def _relock(project: Path, conflicts: list[str]) -> str:
+    """Re-lock when the update changed pyproject.toml, so uv.lock matches it again."""
+    changed = _git(project, "diff", "--name-only", "--relative", "HEAD", "--", "pyproject.toml")
+    if not changed.stdout.strip():
+        return ""
+    if "pyproject.toml" in conflicts:
+        return f"pyproject.toml has conflicts: resolve them, then run `uv lock` for {LOCKFILE}."
+    outcome = lock_project(project)
+    if outcome.locked:
+        return f"pyproject.toml changed, so {LOCKFILE} was re-locked to match it."
+    return outcome.message
 
 
 def conflicted_files(project: Path) -> list[str]:

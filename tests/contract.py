@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import conformance
+import deploy_checks
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -236,6 +237,12 @@ def option_matrix(root: Path | None = None) -> dict[str, list[Case]]:
     return matrix
 
 
+# Options whose other values change only text (the LICENSE file, a pyproject.toml field),
+# which tests/test_deploy_checks.py renders for every value: the quick run keeps their
+# default, the full matrix still has a case for each value.
+DEFAULT_ONLY_WHEN_QUICK = frozenset({"license"})
+
+
 def quick_cases(cases: list[Case]) -> list[Case]:
     """A small subset in which every value of every option appears at least once, each in
     the case closest to the defaults that has it (the defaults themselves when the
@@ -251,7 +258,12 @@ def quick_cases(cases: list[Case]) -> list[Case]:
         return sum(defaults.get(key) != value for key, value in case.options)
 
     wanted = list(
-        dict.fromkeys((key, json.dumps(value)) for case in cases for key, value in case.options)
+        dict.fromkeys(
+            (key, json.dumps(value))
+            for case in cases
+            for key, value in case.options
+            if key not in DEFAULT_ONLY_WHEN_QUICK or value == defaults.get(key)
+        )
     )
     for key, value in wanted:
         having = [case for case in cases if json.dumps(case.answer(key)) == value]
@@ -1114,13 +1126,48 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
     }
 
 
+def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, Callable[[], str]]]:
+    """The deployment checks (tests/deploy_checks.py) named in `names`, as steps."""
+
+    def run(args: list[str]) -> str:
+        return project.run(args, env=project.base_env())
+
+    checks: dict[str, Callable[[], str]] = {
+        deploy_checks.LOCK_STEP: lambda: deploy_checks.check_lock_committed(run),
+        deploy_checks.DEPENDABOT_STEP: lambda: deploy_checks.check_dependabot(project.path, run),
+        deploy_checks.COMPOSE_STEP: lambda: deploy_checks.check_compose(
+            project.path, run, postgresql=project.postgresql
+        ),
+        deploy_checks.MAKEFILE_STEP: lambda: deploy_checks.check_makefile(project.path, run),
+        deploy_checks.KUBERNETES_STEP: lambda: deploy_checks.check_kubernetes(
+            project.path, run, postgresql=project.postgresql
+        ),
+        deploy_checks.LOCKED_SYNC_STEP: lambda: deploy_checks.check_locked_sync_clean(run),
+    }
+
+    def guarded(check: Callable[[], str]) -> Callable[[], str]:
+        def action() -> str:
+            try:
+                return check()
+            except deploy_checks.CheckFailed as failure:
+                raise StepFailed(str(failure)) from None
+            except deploy_checks.ToolMissing as missing:
+                raise Missing(str(missing), "install it to run this check") from None
+
+        return action
+
+    return [(name, guarded(checks[name])) for name in names]
+
+
 STEP_NAMES = (
     "render",
     "no secret in answers, files or git history",
     "workflow schema",
     "Dockerfile final stage runs as non-root",
     "hadolint",
+    *deploy_checks.STATIC_STEP_NAMES,
     "uv sync",
+    *deploy_checks.INSTALLED_STEP_NAMES,
     "ruff check",
     "ruff format --check",
     "mypy",
@@ -1207,7 +1254,9 @@ def run_case(
         ("workflow schema", lambda: check_workflow_schema(project)),
         ("Dockerfile final stage runs as non-root", lambda: check_dockerfile_user(project)),
         ("hadolint", lambda: check_hadolint(project)),
+        *_deploy_steps(project, deploy_checks.STATIC_STEP_NAMES),
         ("uv sync", lambda: step_uv_sync(project)),
+        *_deploy_steps(project, deploy_checks.INSTALLED_STEP_NAMES),
         ("ruff check", lambda: step_ruff_check(project)),
         ("ruff format --check", lambda: step_ruff_format(project)),
         ("mypy", lambda: step_mypy(project)),

@@ -1,0 +1,187 @@
+"""Checks of what takes a generated project from a laptop to a cluster: the lockfile, the
+dependency-update configuration and the deployment files.
+
+Each check gets the project's path and a `run` that executes a command in the project and
+raises (with the command's output) when it fails; a check raises CheckFailed for what it
+finds wrong and returns a one-line summary otherwise. tests/contract.py runs them as
+named steps. Schemas come from check-jsonschema's vendored copies: no network.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Runner = Callable[[list[str]], str]
+
+LOCK_STEP = "uv.lock in the first commit"
+DEPENDABOT_STEP = "dependabot schema"
+COMPOSE_STEP = "compose.yaml schema and services"
+MAKEFILE_STEP = "Makefile targets run the README's commands"
+KUBERNETES_STEP = "Kubernetes manifests"
+LOCKED_SYNC_STEP = "uv sync --locked leaves the tree clean"
+# Run before the project is installed (they read files only).
+STATIC_STEP_NAMES = (LOCK_STEP, DEPENDABOT_STEP, COMPOSE_STEP, MAKEFILE_STEP, KUBERNETES_STEP)
+# Run once `uv sync` has passed.
+INSTALLED_STEP_NAMES = (LOCKED_SYNC_STEP,)
+
+DEPENDABOT_ECOSYSTEMS = frozenset({"uv", "github-actions", "docker"})
+
+
+class CheckFailed(Exception):
+    """A deployment check found a problem; the message says what."""
+
+
+def check_lock_committed(run: Runner) -> str:
+    committed = run(["git", "ls-tree", "--name-only", "HEAD", "--", "uv.lock"]).split()
+    if committed != ["uv.lock"]:
+        raise CheckFailed("the first commit has no uv.lock")
+    commits = run(["git", "rev-list", "--count", "HEAD"]).strip()
+    return f"uv.lock committed (commits: {commits})"
+
+
+def check_locked_sync_clean(run: Runner) -> str:
+    """`uv sync --locked` accepts the committed lock and leaves nothing to commit."""
+    run(["uv", "sync", "--locked"])
+    status = run(["git", "status", "--porcelain", "--untracked-files=all"]).strip()
+    if status:
+        raise CheckFailed(f"`uv sync --locked` left the tree dirty:\n{status}")
+    return "lock accepted, tree clean"
+
+
+def validate_builtin_schema(run: Runner, schema: str, files: list[Path]) -> None:
+    run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)])
+
+
+def check_dependabot(project: Path, run: Runner) -> str:
+    config = project / ".github" / "dependabot.yml"
+    if not config.is_file():
+        raise CheckFailed("no .github/dependabot.yml")
+    validate_builtin_schema(run, "vendor.dependabot", [config])
+    updates: list[dict[str, Any]] = yaml.safe_load(config.read_text()).get("updates") or []
+    found = {str(update.get("package-ecosystem")) for update in updates}
+    missing = DEPENDABOT_ECOSYSTEMS - found
+    if missing:
+        raise CheckFailed(f"dependabot does not update: {', '.join(sorted(missing))}")
+    problems = [
+        f"{update['package-ecosystem']}: "
+        + ("not weekly" if update.get("schedule", {}).get("interval") != "weekly" else "no groups")
+        for update in updates
+        if update.get("schedule", {}).get("interval") != "weekly" or not update.get("groups")
+    ]
+    if problems:
+        raise CheckFailed("; ".join(problems))
+    return f"valid; weekly, grouped: {', '.join(sorted(found))}"
+
+
+def check_compose(project: Path, run: Runner, *, postgresql: bool) -> str:
+    """compose.yaml is valid Compose, publishes on loopback only, and starts the app after
+    the migrations (and those after a healthy PostgreSQL, when the project uses it)."""
+    compose = project / "compose.yaml"
+    if not compose.is_file():
+        raise CheckFailed("no compose.yaml")
+    validate_builtin_schema(run, "vendor.compose-spec", [compose])
+    services: dict[str, dict[str, Any]] = yaml.safe_load(compose.read_text())["services"]
+    problems: list[str] = []
+    expected = {"app", "migrate", *(["db"] if postgresql else [])}
+    if set(services) != expected:
+        problems.append(f"services are {sorted(services)}, expected {sorted(expected)}")
+    for name, service in services.items():
+        for port in service.get("ports", []):
+            if not str(port).startswith("127.0.0.1:"):
+                problems.append(f"{name} publishes {port} beyond 127.0.0.1")
+    app_needs = services.get("app", {}).get("depends_on", {})
+    if app_needs.get("migrate", {}).get("condition") != "service_completed_successfully":
+        problems.append("app does not wait for the migrations to complete")
+    if postgresql:
+        db = services.get("db", {})
+        if "pg_isready" not in " ".join(db.get("healthcheck", {}).get("test", [])):
+            problems.append("db has no pg_isready healthcheck")
+        if not re.fullmatch(r"postgres:\d+(\.\d+)?", str(db.get("image"))):
+            problems.append(f"db image {db.get('image')!r} is not pinned to a major version")
+        for name in ("migrate", "app"):
+            needs = services.get(name, {}).get("depends_on", {})
+            if needs.get("db", {}).get("condition") != "service_healthy":
+                problems.append(f"{name} does not wait for a healthy db")
+    if problems:
+        raise CheckFailed("; ".join(problems))
+    return f"valid; services: {', '.join(sorted(services))}"
+
+
+MAKE_TARGETS = ("dev", "test", "lint", "fmt", "migrate", "up")
+
+
+def check_makefile(project: Path, run: Runner) -> str:
+    """Each target exists and every command it runs (`make -n`) is one the README shows."""
+    if shutil.which("make") is None:
+        raise ToolMissing("make")
+    readme = (project / "README.md").read_text()
+    problems = []
+    for target in MAKE_TARGETS:
+        commands = [line.strip() for line in run(["make", "-n", target]).splitlines()]
+        if not commands:
+            problems.append(f"`make {target}` runs nothing")
+        problems += [
+            f"`make {target}` runs `{command}`, which the README does not show"
+            for command in commands
+            if command and command not in readme
+        ]
+    if problems:
+        raise CheckFailed("\n".join(problems))
+    return f"targets: {', '.join(MAKE_TARGETS)}"
+
+
+class ToolMissing(Exception):
+    """A tool a check needs is not installed here."""
+
+
+KUBERNETES_KINDS = frozenset(
+    {"ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler", "Job"}
+)
+
+
+def check_kubernetes(project: Path, run: Runner, *, postgresql: bool) -> str:
+    """With PostgreSQL: the manifests pass kubernetes-validate (its bundled schemas, no
+    cluster, no network) in strict mode, run as non-root on a read-only root filesystem
+    with requests, limits and /health probes, and hold no Secret. With SQLite (one
+    process, one file) there are none."""
+    folder = project / "deploy" / "kubernetes"
+    if not postgresql:
+        if folder.exists():
+            raise CheckFailed("a SQLite project has Kubernetes manifests")
+        return "none: SQLite is single-instance"
+    manifests = sorted(folder.glob("*.yaml"))
+    if not manifests:
+        raise CheckFailed("no deploy/kubernetes/*.yaml")
+    run([sys.executable, "-m", "kubernetes_validate", "--strict", "--quiet", *map(str, manifests)])
+    resources = [yaml.safe_load(path.read_text()) for path in manifests]
+    kinds = {str(resource["kind"]) for resource in resources}
+    problems = []
+    if kinds != KUBERNETES_KINDS:
+        problems.append(f"kinds are {sorted(kinds)}, expected {sorted(KUBERNETES_KINDS)}")
+    for resource in resources:
+        if resource["kind"] not in {"Deployment", "Job"}:
+            continue
+        pod = resource["spec"]["template"]["spec"]
+        if pod.get("securityContext", {}).get("runAsNonRoot") is not True:
+            problems.append(f"{resource['kind']} may run as root")
+        for container in pod["containers"]:
+            where = f"{resource['kind']} container {container['name']}"
+            if container.get("securityContext", {}).get("readOnlyRootFilesystem") is not True:
+                problems.append(f"{where}: root filesystem is writable")
+            limits = container.get("resources", {})
+            if not limits.get("requests") or not limits.get("limits"):
+                problems.append(f"{where}: no requests or limits")
+            if resource["kind"] == "Deployment":
+                for probe in ("livenessProbe", "readinessProbe"):
+                    if container.get(probe, {}).get("httpGet", {}).get("path") != "/health":
+                        problems.append(f"{where}: {probe} is not on /health")
+    if problems:
+        raise CheckFailed("; ".join(problems))
+    return f"valid: {', '.join(sorted(kinds))}"
