@@ -88,7 +88,10 @@ async def health(db_session: NamedDependency[AsyncSession]) -> Response[HealthBo
 
 
 def provide_page(
-    offset: Annotated[int, QueryParameter(ge=0, le=MAX_ID)] = 0,
+    # `schema_extra`: Litestar writes bounds as floats, and 2^63 - 1 is not exact as one.
+    offset: Annotated[
+        int, QueryParameter(ge=0, le=MAX_ID, schema_extra={"minimum": 0, "maximum": MAX_ID})
+    ] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> LimitOffset:
     """`?offset=&limit=`, with a bound so that no client can ask for every row."""

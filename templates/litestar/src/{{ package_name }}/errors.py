@@ -1,8 +1,9 @@
 """What clients see when something goes wrong, and what the log records.
 
 - A database that is busy (a locked SQLite file) or unreachable: 503, logged as a warning.
-- Anything else unexpected: 500 with a JSON body and no traceback; the traceback is
-  logged (as one JSON line in production).
+- Anything else unexpected: 500 with a JSON body and no traceback (except under the
+  development server, in debug mode); the traceback is logged (as one JSON line in
+  production).
 - A validation error: Litestar's 400, never quoting more than a short excerpt.
 - A missing item: Advanced Alchemy's NotFoundError becomes 404.
 """
@@ -13,7 +14,7 @@ from typing import Any
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.exceptions.responses import create_exception_response
+from litestar.exceptions.responses import create_debug_response, create_exception_response
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -67,6 +68,8 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     if cause := database_unavailable(exc):
         return unavailable_response(request, cause)
     logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if request.app.debug:  # the development server only: the traceback, for the developer
+        return create_debug_response(request, exc)
     return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
 
 

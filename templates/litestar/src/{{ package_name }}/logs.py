@@ -30,7 +30,13 @@ def logging_config(*, debug: bool) -> LoggingConfig:
         if debug
         else {"()": JSONFormatter}
     )
+    # Written straight to stderr: Litestar's default queue handler would format a record
+    # before this formatter sees it, folding the traceback into the message.
+    console = {"class": "logging.StreamHandler", "formatter": "standard"}
     return LoggingConfig(
         formatters={"standard": formatter},
+        handlers={"console": console},
+        root={"level": "INFO", "handlers": ["console"]},
+        loggers={"litestar": {"level": "INFO", "handlers": ["console"], "propagate": False}},
         log_exceptions="never",
     )
