@@ -1,4 +1,6 @@
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.db import DatabaseError, connection
@@ -23,10 +25,26 @@ logger = logging.getLogger(__name__)
 MAX_ID = 2**63 - 1
 
 
+def read_only(view: Callable[[HttpRequest], JsonResponse]) -> Callable[[HttpRequest], JsonResponse]:
+    """GET and HEAD only; any other method answers 405 with `Allow`, as JSON."""
+
+    @wraps(view)
+    def only_get(request: HttpRequest) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = JsonResponse({"detail": "Method not allowed."}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request)
+
+    return only_get
+
+
+@read_only
 def hello(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"message": "Hello from Django"})
 
 
+@read_only
 def health(request: HttpRequest) -> JsonResponse:
     """Ready to serve: the database answers a trivial query."""
     try:
