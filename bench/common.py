@@ -7,8 +7,6 @@ import os
 import re
 import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,18 +20,26 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))  # devtools/, shared with the test suite
+
+from devtools import processes  # noqa: E402 - after the path above
+from devtools.processes import (  # noqa: E402
+    NotReady,
+    free_port,
+    stop_process_group,
+    wait_until_ready,
+)
+
+__all__ = ["NotReady", "free_port", "stop_process_group", "wait_until_ready"]
 APPS_DIR = BENCH_DIR / "apps"
 # The folder every benchmark renders into: Copier derives the project name from it, so
 # new-project and bare Copier get the same answers.
 PROJECT_DIR_NAME = "bench-demo"
 
-# Variables of the calling environment that must not leak into a generated project's run
-# (a `uv run` of this repository exports VIRTUAL_ENV, for one).
-_LEAKY = re.compile(
-    r"^(VIRTUAL_ENV|UV_PROJECT_ENVIRONMENT|UV_PYTHON|UV_CACHE_DIR|PYTHONPATH|PYTHONHOME"
-    r"|CONDA_PREFIX|PYTEST_.*|_PYTEST_.*|DATABASE_URL|SECRET_KEY|DEBUG|DJANGO_.*|FLASK_.*"
-    r"|LITESTAR_.*|ALLOWED_HOSTS|WEB_CONCURRENCY|PYENV_VERSION|NEW_PROJECT_DATA_DIR)$"
-)
+# Besides what the test suite drops: the benchmarks choose the uv cache (warm or cold)
+# and the template store themselves.
+_BENCH_LEAKY = re.compile(r"^(UV_CACHE_DIR|NEW_PROJECT_DATA_DIR)$")
 
 
 class BenchError(Exception):
@@ -210,7 +216,7 @@ def _children_cpu() -> float:
 def clean_environ(scratch: Path, uv_dir: Path) -> dict[str, str]:
     """The environment every measured command gets: the caller's, minus what would leak
     into a generated project, with uv first on PATH and the tool's data kept in scratch."""
-    env = {key: value for key, value in os.environ.items() if not _LEAKY.match(key)}
+    env = processes.clean_environ(also=_BENCH_LEAKY)
     env["PATH"] = f"{uv_dir}{os.pathsep}{env.get('PATH', '')}"
     env["UV_NO_PROGRESS"] = "1"
     env["NO_COLOR"] = "1"
@@ -240,12 +246,6 @@ def ratio_text(value: float | None) -> str:
     return "-" if value is None or value != value else f"{value:.2f}x"
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError(f"only loopback URLs are fetched, not {url}")
@@ -255,20 +255,6 @@ def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
             return int(response.status), bytes(response.read())
     except urllib.error.HTTPError as error:
         return int(error.code), bytes(error.read())
-
-
-def stop_process_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the group the process leads, then SIGKILL what is left."""
-    for sig, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 10.0)):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)  # workers may outlive the leader a moment
-        return
 
 
 @contextlib.contextmanager

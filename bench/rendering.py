@@ -82,10 +82,16 @@ def _framework(ctx: Context, framework: str, pairs: int, section: Section) -> di
             wall[name].append(timing.wall)
             cpu[name].append(timing.cpu)
             shutil.rmtree(dest.parent)
+    # Judged on CPU time (user + system, children included): on a shared machine the wall
+    # clock moves with the load far more than the work done does. The wall is in the note.
     tool, bare_copier = median(wall["new-project"]), median(wall["copier"])
+    tool_cpu, copier_cpu = median(cpu["new-project"]), median(cpu["copier"])
     ratio = tool / bare_copier
-    cpu_ratio = median(cpu["new-project"]) / median(cpu["copier"])
-    note = f"median of {pairs} pairs; CPU time ratio {ratio_text(cpu_ratio)}"
+    cpu_ratio = tool_cpu / copier_cpu
+    note = (
+        f"median of {pairs} pairs, CPU time; wall time {seconds(tool)} vs "
+        f"{seconds(bare_copier)}, {ratio_text(ratio)}"
+    )
     if failures:
         note += f"; {len(failures)} run(s) failed and were repeated: " + " / ".join(
             " ".join(failure.split()) for failure in failures
@@ -94,13 +100,13 @@ def _framework(ctx: Context, framework: str, pairs: int, section: Section) -> di
         note += f"; files differ: {', '.join(sorted(different)[:5])}"
     section.rows.append(
         Row(
-            benchmark="rendering",
+            benchmark="rendering (CPU time)",
             subject=framework,
-            measured=seconds(tool),
-            baseline=f"{seconds(bare_copier)} (copier copy)",
-            ratio=ratio,
+            measured=seconds(tool_cpu),
+            baseline=f"{seconds(copier_cpu)} (copier copy)",
+            ratio=cpu_ratio,
             goal=f"<= {GOAL}x",
-            met=ratio <= GOAL,
+            met=cpu_ratio <= GOAL,
             note=note,
         )
     )

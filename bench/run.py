@@ -120,12 +120,14 @@ def main(argv: list[str] | None = None) -> int:
             f"over the {BUDGET_SECONDS // 60} minute budget; load average now "
             f"{load_average() or 0:.1f} on {os.cpu_count()} cores (the machine is shared?)"
         )
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    markdown = args.markdown or args.json.with_suffix(".md")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M%SZ")
+    json_path = args.json or RESULTS / f"{stamp}-{'-'.join(only)}.json"
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    markdown = args.markdown or json_path.with_suffix(".md")
     markdown.parent.mkdir(parents=True, exist_ok=True)
     markdown.write_text(to_markdown(report, sections), encoding="utf-8")
-    print(f"written: {args.json}, {markdown}")
+    print(f"written: {json_path}, {markdown}")
     return 0
 
 
@@ -144,7 +146,11 @@ def _parser() -> argparse.ArgumentParser:
         "--install-wrk", action="store_true", help="apt-get install wrk if missing (root)"
     )
     parser.add_argument(
-        "--json", type=Path, default=RESULTS / "latest.json", help="where to write the JSON"
+        "--json",
+        type=Path,
+        default=None,
+        help="where to write the JSON (bench/results/<UTC time>-<benchmarks>.json): a run "
+        "keeps its own file, so a figure can cite it",
     )
     parser.add_argument(
         "--markdown", type=Path, default=None, help="where to write the Markdown table"

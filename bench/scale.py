@@ -83,6 +83,20 @@ def run(ctx: Context, *, cases: int = 1) -> Section:
     )
     if failed:
         note += f"; failed steps: {', '.join(failed)}"
+    for record in records:
+        passed = all(ok is not False for ok, _ in record["steps"].values())
+        section.rows.append(
+            Row(
+                benchmark="contract suite, one case",
+                subject=str(record["case"]),
+                measured=seconds(float(record["seconds"])),
+                baseline="",
+                ratio=None,
+                goal="",
+                met=None,
+                note="every step passed" if passed else "some steps failed",
+            )
+        )
     section.rows.append(
         Row(
             benchmark="contract suite",

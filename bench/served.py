@@ -16,17 +16,16 @@ import re
 import secrets
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import green
-import yaml
 from common import (
     APPS_DIR,
     BenchError,
     Context,
+    NotReady,
     Row,
     Section,
     free_port,
@@ -36,6 +35,7 @@ from common import (
     set_aside,
     stop_process_group,
     tail,
+    wait_until_ready,
 )
 
 GOAL = 0.95  # the project serves at least 0.95x the minimal app's requests per second
@@ -113,8 +113,7 @@ def _framework(
 
     template = TEMPLATES[framework]
     project = green.project(ctx, framework)
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
-    minimal_serve, minimal_env = minimal_command(template.serve, framework, answers)
+    minimal_serve, minimal_env = minimal_command(template.serve, framework, project)
     env = ctx.env(
         SECRET_KEY=secrets.token_urlsafe(50),
         PYTHONPATH=str(APPS_DIR),
@@ -185,30 +184,31 @@ def _framework(
     }
 
 
-def minimal_command(
-    serve: str, framework: str, answers: dict[str, object]
-) -> tuple[str, dict[str, str]]:
+def minimal_command(serve: str, framework: str, project: Path) -> tuple[str, dict[str, str]]:
     """The project's serve command pointed at the guide's minimal app instead.
 
     Only the application changes: gunicorn takes it as its argument (which wins over
-    `wsgi_app` in gunicorn.conf.py), `fastapi run` as a file path, litestar through
-    LITESTAR_APP, any other server where the command names `module:attribute`. The
-    module is found through PYTHONPATH, set for both servers.
+    `wsgi_app` in gunicorn.conf.py), any other server where the command names
+    `module:attribute`. The module, `bench/apps/guide_<framework>.py`, is found through
+    PYTHONPATH, set for both servers. It serves `app`; a guide app for a framework that
+    can run either way also has `asgi_app`, taken when the project's gunicorn runs ASGI
+    workers (a `worker_class` in its gunicorn.conf.py).
     """
-    module = f"guide_{framework}"
-    attribute = "app"
-    if framework == "django":
-        attribute = "asgi_app" if answers.get("django_server") == "asgi" else "wsgi_app"
-    spec = f"{module}:{attribute}"
+    attribute = "asgi_app" if _gunicorn_runs_asgi(project) else "app"
+    spec = f"guide_{framework}:{attribute}"
     if _APP_SPEC.search(serve):
         return _APP_SPEC.sub(spec, serve, count=1), {}
     if re.search(r"\bgunicorn\b", serve):
         return f"{serve} {spec}", {}
-    if re.search(r"\bfastapi run\b", serve):
-        return re.sub(r"\bfastapi run\b", f"fastapi run {APPS_DIR / module}.py", serve), {}
-    if re.search(r"\blitestar\b", serve):
-        return serve, {"LITESTAR_APP": spec}
     raise BenchError(f"cannot point `{serve}` at another application")
+
+
+def _gunicorn_runs_asgi(project: Path) -> bool:
+    config = project / "gunicorn.conf.py"
+    return (
+        config.is_file()
+        and re.search(r"(?m)^worker_class\s*=", config.read_text(encoding="utf-8")) is not None
+    )
 
 
 @contextlib.contextmanager
@@ -236,24 +236,19 @@ def _serve(
 
 
 def _wait_ready(server: Server, path: str, expected: dict[str, str]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if server.process.poll() is not None:
-            raise BenchError(
-                f"the {server.name} server exited with {server.process.returncode}\n"
-                + tail(server.log.read_text(errors="replace"))
-            )
-        with contextlib.suppress(OSError):
-            status, body = http_get(server.url + path)
-            if status == 200 and _json(body) == expected:
-                return
-            raise BenchError(
-                f"the {server.name} server answered {path} with {status} {body[:300]!r}, "
-                f"expected {json.dumps(expected)}"
-            )
-        if time.monotonic() > deadline:
-            raise BenchError(f"the {server.name} server did not answer in {START_TIMEOUT:.0f} s")
-        time.sleep(0.25)
+    try:
+        status, body = wait_until_ready(
+            server.process, lambda: http_get(server.url + path), START_TIMEOUT
+        )
+    except NotReady as error:
+        raise BenchError(
+            f"the {server.name} server {error}\n" + tail(server.log.read_text(errors="replace"))
+        ) from None
+    if status != 200 or _json(body) != expected:
+        raise BenchError(
+            f"the {server.name} server answered {path} with {status} {body[:300]!r}, "
+            f"expected {json.dumps(expected)}"
+        )
 
 
 def group_cpu_seconds(group: int) -> float:

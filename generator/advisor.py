@@ -2,8 +2,10 @@
 
 The advice here is data. Each need a person can state (``NEEDS``) carries weighted
 reasons for one or more frameworks (``REASONS``); a few rules (``RULES``) add notes and
-other tools worth a look when the answers point that way. ``recommend`` adds the weights up
-and orders the four frameworks; it does nothing else.
+other tools worth a look when the answers point that way; a need can also set the default
+of a template option (``OPTION_DEFAULTS``). ``recommend`` adds the weights up and orders
+the frameworks of the registry; it does nothing else. With no needs there is nothing to
+rank on, so there is no recommendation.
 """
 
 from __future__ import annotations
@@ -13,14 +15,11 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-FRAMEWORKS: tuple[str, ...] = ("django", "fastapi", "flask", "litestar")
+from generator.catalog import TEMPLATES
 
-TITLES: dict[str, str] = {
-    "django": "Django",
-    "fastapi": "FastAPI",
-    "flask": "Flask",
-    "litestar": "Litestar",
-}
+# The frameworks with a template, in the registry's order (the last tie-break).
+FRAMEWORKS: tuple[str, ...] = tuple(TEMPLATES)
+TITLES: dict[str, str] = {name: template.title for name, template in TEMPLATES.items()}
 
 # The order here is the order in which the questions are shown.
 NEEDS: dict[str, str] = {
@@ -86,13 +85,17 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Recommendation:
-    recommended: str
+    recommended: str | None  # None when no needs were given: nothing to rank on
     ranking: tuple[Ranked, ...]
     also_consider: tuple[Alternative, ...]
     notes: tuple[str, ...]
 
 
 # Weights: 3 = a central strength for this need, 2 = a strong fit, 1 = it works well enough.
+# ONLY_HERE is for a capability that one framework ships and the others lack entirely (the
+# guide's "None" for them): without it the project would have to build that part itself,
+# which outweighs the strengths of another framework for any one other need.
+ONLY_HERE = 6
 REASONS: dict[str, tuple[Reason, ...]] = {
     "full-stack": (
         Reason(
@@ -113,9 +116,10 @@ REASONS: dict[str, tuple[Reason, ...]] = {
     "admin": (
         Reason(
             "django",
-            3,
-            "Generates a working admin, with list, create, edit and delete "
-            "screens over your models, from almost no code.",
+            ONLY_HERE,
+            "The only one with an admin: it generates list, create, edit and delete "
+            "screens over your models from almost no code. The others have none, so you "
+            "would build it yourself; this need counts double.",
         ),
     ),
     "auth": (
@@ -382,6 +386,16 @@ SANIC = Alternative(
     "sanic",
     "Another async-focused framework, an option for lean async services.",
 )
+DJANGO_CHANNELS = Alternative(
+    "django-channels",
+    "Adds WebSockets and other long-lived connections to a Django project, next to its "
+    "ordinary views, on ASGI.",
+)
+WAGTAIL = Alternative(
+    "wagtail",
+    "A content management system built on Django: page models, an editor's interface and "
+    "content workflows on top of what Django gives you.",
+)
 DJANGO_PLUS_FASTAPI = Alternative(
     "django+fastapi",
     "Build the product core (admin, web app, relational data) in Django and run a FastAPI "
@@ -394,7 +408,8 @@ class Rule:
     """Adds a note and/or an alternative when the needs call for it.
 
     It applies when at least one need from ``when_any`` is chosen, at least one from
-    ``and_any`` too (if given), and none from ``unless_any``.
+    ``and_any`` too (if given), none from ``unless_any``, and, if ``top`` is given, that
+    framework is ranked first.
     """
 
     when_any: frozenset[str]
@@ -402,12 +417,14 @@ class Rule:
     unless_any: frozenset[str] = frozenset()
     note: str = ""
     alternative: Alternative | None = None
+    top: str | None = None
 
-    def applies(self, needs: frozenset[str]) -> bool:
+    def applies(self, needs: frozenset[str], first: str) -> bool:
         return (
             bool(needs & self.when_any)
             and (not self.and_any or bool(needs & self.and_any))
             and not needs & self.unless_any
+            and (self.top is None or self.top == first)
         )
 
 
@@ -463,6 +480,8 @@ RULES: tuple[Rule, ...] = (
         note="Raw framework speed rarely decides real-world performance: database queries, "
         "caching and architecture matter far more than benchmark numbers.",
     ),
+    Rule(frozenset({"websockets"}), top="django", alternative=DJANGO_CHANNELS),
+    Rule(frozenset({"cms"}), alternative=WAGTAIL),
     Rule(frozenset({"websockets"}), alternative=TORNADO),
     Rule(_ASYNC, and_any=_FLASK_STYLE, alternative=QUART),
     Rule(
@@ -477,10 +496,23 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+# A need the user stated sets the default of the matching template option, per framework
+# (copier.yml's questions). They are defaults only: --data, a data file or the prompt still
+# decide.
+OPTION_DEFAULTS: dict[str, dict[str, dict[str, object]]] = {
+    # The template's server-sent-events endpoint is the shape of an LLM streaming endpoint.
+    "llm-streaming": {"fastapi": {"streaming": True}},
+    # Async views and WebSockets need Django on ASGI: gunicorn with uvicorn workers.
+    "async": {"django": {"django_server": "asgi"}},
+    "websockets": {"django": {"django_server": "asgi"}},
+}
+
 NO_NEEDS_NOTE = (
-    "No needs were given, so there is nothing to rank on and the order below is only the "
-    "default order. Match the framework to the shape of your app (full-stack product, API "
-    "service, or small hand-built service) rather than to benchmarks or hype."
+    "No needs were given, so there is no recommendation: the frameworks are listed in no "
+    "particular order. Say what you are building with --need NEED (repeatable); "
+    "`new-project recommend --help` lists the needs. Match the framework to the shape of "
+    "your app (full-stack product, API service, or small hand-built service) rather than "
+    "to benchmarks or hype."
 )
 
 
@@ -503,7 +535,10 @@ def validate_needs(needs: Iterable[str]) -> list[str]:
 
 
 def recommend(needs: Iterable[str]) -> Recommendation:
-    """Rank the frameworks for these needs: by score, then number of reasons, then FRAMEWORKS."""
+    """Rank the frameworks for these needs: by score, then number of reasons, then FRAMEWORKS.
+
+    Without needs nothing is ranked: no recommendation, the frameworks in registry order.
+    """
     chosen = validate_needs(needs)
     ranking = tuple(
         sorted(
@@ -512,10 +547,10 @@ def recommend(needs: Iterable[str]) -> Recommendation:
         )
     )
     if not chosen:
-        return Recommendation(ranking[0].framework, ranking, (), (NO_NEEDS_NOTE,))
+        return Recommendation(None, ranking, (), (NO_NEEDS_NOTE,))
 
     as_set = frozenset(chosen)
-    rules = [rule for rule in RULES if rule.applies(as_set)]
+    rules = [rule for rule in RULES if rule.applies(as_set, ranking[0].framework)]
     notes = [rule.note for rule in rules if rule.note]
     tie = _tie_note(ranking, as_set)
     if tie:
@@ -525,6 +560,14 @@ def recommend(needs: Iterable[str]) -> Recommendation:
         if rule.alternative is not None and rule.alternative not in also:
             also.append(rule.alternative)
     return Recommendation(ranking[0].framework, ranking, tuple(also), tuple(notes))
+
+
+def option_defaults(needs: Iterable[str], framework: str) -> dict[str, object]:
+    """The template option defaults these needs set for this framework (later needs win)."""
+    defaults: dict[str, object] = {}
+    for need in validate_needs(needs):
+        defaults.update(OPTION_DEFAULTS.get(need, {}).get(framework, {}))
+    return defaults
 
 
 def _score(framework: str, needs: list[str]) -> Ranked:
@@ -592,6 +635,19 @@ def format_recommendation(rec: Recommendation) -> str:
             break_on_hyphens=False,
         )
 
+    if rec.recommended is None:
+        lines = ["No recommendation: no needs were given.", "", "Frameworks:"]
+        lines += [
+            wrap(
+                f"{TITLES[r.framework]} ({r.framework}): {TEMPLATES[r.framework].summary}",
+                "  ",
+                "- ",
+            )
+            for r in rec.ranking
+        ]
+        lines += ["", "Notes:"]
+        lines += [wrap(note, "  ", "- ") for note in rec.notes]
+        return "\n".join(lines) + "\n"
     lines = [f"Recommended: {TITLES[rec.recommended]} ({rec.recommended})", "", "Ranking:"]
     for place, ranked in enumerate(rec.ranking, start=1):
         points = "point" if ranked.score == 1 else "points"

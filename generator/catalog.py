@@ -1,32 +1,61 @@
-"""What each template is: its stack, and the commands its README gives.
+"""The registry of frameworks: one entry of facts per template folder.
 
-`templates/_shared/facts.jinja` renders the same commands into each project's README and
-Dockerfile; `tests/test_catalog.py` renders every template and checks the two agree.
+Everything else that needs to know the frameworks reads them from here: the command line
+(choices, help, `list --json`), the advisor's framework list and titles, the tests and the
+benchmarks. `templates/_shared/facts.jinja` is written from this registry
+(`write_facts_jinja`), and the few lists Copier must hold itself in `copier.yml` are checked
+against it by `tests/test_catalog.py`. docs/adding-a-framework.md has the steps.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Template:
-    name: str
+    name: str  # the template folder under templates/, and the `framework` answer
     title: str
     summary: str
     stack: tuple[str, ...]
     hello_path: str
     hello_json: dict[str, str]
-    docs_path: str
+    docs_path: str  # the interactive API docs
+    schema_path: str  # the OpenAPI document, as JSON
+    api_base: str  # the path prefix of the resource contract's routes ("" for none)
     serve: str  # run in the generated project; `{port}` is the port to listen on
     migrate: str
+    # The development server the README gives, on port 8000; `{package_name}` stands for
+    # the project's package.
+    dev: str
+    docker_cmd: tuple[str, ...]  # the image's CMD: `serve` on 0.0.0.0:8000, without uv
     docs_url: str
+    # Top-level modules the project imports: a package of the same name would shadow them
+    # (copier.yml's `package_name` validator refuses each).
+    modules: tuple[str, ...]
+    validation_status: int  # the status of a validation error (docs/resource-contract.md)
     # Environment for a plain-HTTP production run on loopback (TLS ends at a proxy).
     serve_env: dict[str, str] = field(default_factory=dict)
+    # The app signs sessions or tokens with SECRET_KEY (so .env gets a random one).
+    signs_with_secret_key: bool = False
+    # A page of a default project that sets a cookie (None: the template sets none), and
+    # whether the production server sends HSTS on HTTPS requests. The contract checks both.
+    cookie_path: str | None = None
+    hsts: bool = False
+    # API writes need a user: a command run in the project that creates one, and its
+    # environment, in which `{username}` and `{password}` name the user (HTTP Basic).
+    # Empty when writes need no user.
+    api_user_setup: str = ""
+    api_user_env: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
-        data["stack"] = list(self.stack)
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = list(value)
         return data
 
 
@@ -50,13 +79,28 @@ TEMPLATES: dict[str, Template] = {
             hello_path="/hello/",
             hello_json={"message": "Hello from Django"},
             docs_path="/api/docs/",
+            schema_path="/api/schema/",
+            api_base="/api",
             serve="uv run gunicorn --bind 127.0.0.1:{port}",
             migrate="uv run python manage.py migrate",
+            dev="uv run python manage.py runserver",
+            docker_cmd=("gunicorn", "--bind", "0.0.0.0:8000"),
             docs_url="https://docs.djangoproject.com/en/5.2/",
+            modules=("django", "rest_framework", "drf_spectacular", "gunicorn", "uvicorn"),
+            validation_status=400,
             serve_env={
                 "DEBUG": "false",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "SECURE_SSL_REDIRECT": "false",
+            },
+            signs_with_secret_key=True,
+            cookie_path="/admin/login/",  # the CSRF cookie of the login form
+            hsts=True,  # SecurityMiddleware
+            api_user_setup="uv run python manage.py createsuperuser --noinput",
+            api_user_env={
+                "DJANGO_SUPERUSER_USERNAME": "{username}",
+                "DJANGO_SUPERUSER_EMAIL": "{username}@example.com",
+                "DJANGO_SUPERUSER_PASSWORD": "{password}",
             },
         ),
         Template(
@@ -74,12 +118,40 @@ TEMPLATES: dict[str, Template] = {
             hello_path="/hello",
             hello_json={"message": "Hello from FastAPI"},
             docs_path="/docs",
+            schema_path="/openapi.json",
+            api_base="",
             serve=(
                 "uv run granian --interface asgi --host 127.0.0.1 --port {port} "
                 "--workers 2 --workers-kill-timeout 5 --access-log asgi:app"
             ),
             migrate="uv run alembic upgrade head",
+            dev="uv run fastapi dev src/{package_name}/main.py",
+            docker_cmd=(
+                "granian",
+                "--interface",
+                "asgi",
+                "--host",
+                "0.0.0.0",  # noqa: S104 - inside the container
+                "--port",
+                "8000",
+                "--workers",
+                "2",
+                "--workers-kill-timeout",
+                "5",
+                "--access-log",
+                "asgi:app",
+            ),
             docs_url="https://fastapi.tiangolo.com/",
+            modules=(
+                "fastapi",
+                "starlette",
+                "pydantic",
+                "sqlalchemy",
+                "sqlmodel",
+                "alembic",
+                "granian",
+            ),
+            validation_status=422,
         ),
         Template(
             name="flask",
@@ -96,9 +168,25 @@ TEMPLATES: dict[str, Template] = {
             hello_path="/hello",
             hello_json={"message": "Hello from Flask"},
             docs_path="/docs",
+            schema_path="/openapi.json",
+            api_base="",
             serve="uv run gunicorn --bind 127.0.0.1:{port}",
             migrate="uv run flask db upgrade",
+            dev="uv run flask run --debug --port 8000",
+            docker_cmd=("gunicorn", "--bind", "0.0.0.0:8000"),
             docs_url="https://flask.palletsprojects.com/",
+            modules=(
+                "flask",
+                "flask_sqlalchemy",
+                "flask_migrate",
+                "flask_smorest",
+                "marshmallow",
+                "sqlalchemy",
+                "alembic",
+                "gunicorn",
+            ),
+            signs_with_secret_key=True,
+            validation_status=422,
         ),
         Template(
             name="litestar",
@@ -115,15 +203,128 @@ TEMPLATES: dict[str, Template] = {
             hello_path="/hello",
             hello_json={"message": "Hello from Litestar"},
             docs_path="/schema",
+            schema_path="/schema/openapi.json",
+            api_base="",
             serve="uv run uvicorn app:app --host 127.0.0.1 --port {port} --workers 2",
             migrate="uv run litestar database upgrade --no-prompt",
+            dev="uv run litestar run --reload",
+            docker_cmd=(
+                "uvicorn",
+                "app:app",
+                "--host",
+                "0.0.0.0",  # noqa: S104 - inside the container
+                "--port",
+                "8000",
+                "--workers",
+                "2",
+            ),
             docs_url="https://docs.litestar.dev/",
+            modules=(
+                "litestar",
+                "advanced_alchemy",
+                "msgspec",
+                "pydantic",
+                "sqlalchemy",
+                "alembic",
+                "uvicorn",
+            ),
+            validation_status=400,
         ),
     )
 }
 
 
+NAMES: tuple[str, ...] = tuple(TEMPLATES)
+
+# The keys of `new-project list --json`, in order (DESIGN.md's command-line contract).
+LIST_KEYS = (
+    "name",
+    "summary",
+    "stack",
+    "hello_path",
+    "docs_path",
+    "schema_path",
+    "api_base",
+    "serve",
+    "migrate",
+)
+
+
 def list_json() -> list[dict[str, object]]:
     """`new-project list --json`: the contract's keys, in a fixed order."""
-    keys = ("name", "summary", "stack", "hello_path", "docs_path", "serve", "migrate")
-    return [{key: t.as_json()[key] for key in keys} for t in TEMPLATES.values()]
+    return [{key: t.as_json()[key] for key in LIST_KEYS} for t in TEMPLATES.values()]
+
+
+class UnknownFrameworkError(ValueError):
+    """A framework name that is not in the registry."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        close = difflib.get_close_matches(name.strip().lower(), NAMES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        super().__init__(f"unknown framework {name!r}{hint}; choose one of {', '.join(NAMES)}.")
+
+
+def resolve(name: str) -> str:
+    """The registry name for a framework given in any letter case (`FastAPI`).
+
+    Raises UnknownFrameworkError, with the closest name as a hint, for any other name.
+    """
+    key = name.strip().lower()
+    if key not in TEMPLATES:
+        raise UnknownFrameworkError(name)
+    return key
+
+
+def names_text(conjunction: str = "or") -> str:
+    """The names for a sentence: "django, fastapi, flask or litestar"."""
+    *rest, last = NAMES
+    return f"{', '.join(rest)} {conjunction} {last}" if rest else last
+
+
+FACTS_JINJA = Path(__file__).resolve().parent.parent / "templates" / "_shared" / "facts.jinja"
+
+
+def facts_jinja() -> str:
+    """The text of templates/_shared/facts.jinja: this registry as the Jinja the shared
+    partials import (Copier renders templates without this package)."""
+    facts = {
+        t.name: {
+            "title": t.title,
+            "serve": t.serve,
+            "migrate": t.migrate,
+            "dev": t.dev,
+            "hello": t.hello_path,
+            "docs": t.docs_path,
+            "schema": t.schema_path,
+            "api_base": t.api_base,
+            "docker_cmd": list(t.docker_cmd),
+            "signs_with_secret_key": t.signs_with_secret_key,
+        }
+        for t in TEMPLATES.values()
+    }
+    # JSON is valid Jinja literal syntax except for true/false, which Jinja spells the same
+    # in lower case too.
+    # `{package_name}` in a command becomes the answer, joined in Jinja.
+    body = json.dumps(facts, indent=2).replace("{package_name}", '" ~ package_name ~ "')
+    return (
+        "{#- Written from generator/catalog.py (the registry) by\n"
+        "    `python -c 'from generator import catalog; catalog.write_facts_jinja()'`;\n"
+        "    tests/test_catalog.py checks it is current. Do not edit by hand. -#}\n"
+        f"{{%- set all_facts = {body} -%}}\n"
+        "{%- set facts = all_facts[framework] -%}\n"
+        "{%- set framework_title = facts.title -%}\n"
+        "{%- set serve_cmd = facts.serve -%}\n"
+        "{%- set migrate_cmd = facts.migrate -%}\n"
+        "{%- set dev_cmd = facts.dev -%}\n"
+        "{%- set hello_path = facts.hello -%}\n"
+        "{%- set docs_path = facts.docs -%}\n"
+        "{%- set schema_path = facts.schema -%}\n"
+        "{%- set api_base = facts.api_base -%}\n"
+        "{%- set docker_cmd = facts.docker_cmd -%}\n"
+        "{%- set signs_with_secret_key = facts.signs_with_secret_key -%}\n"
+    )
+
+
+def write_facts_jinja() -> None:
+    FACTS_JINJA.write_text(facts_jinja(), encoding="utf-8")

@@ -14,28 +14,56 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from generator import __version__
 from generator.advisor import NEEDS  # plain data, cheap: the help texts list the needs
+from generator.catalog import names_text
 
 if TYPE_CHECKING:
-    from generator.render import UpdateResult
+    from generator.catalog import Template
     from generator.store import StoreVersion
+    from generator.update import UpdateResult
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+# What a bare `new-project` prints (to stderr, exit 2: it is a usage error, but one that
+# deserves directions rather than "Missing command").
+GETTING_STARTED = """\
+Usage: new-project DEST [OPTIONS]      generate a project in DEST
+       new-project COMMAND [ARGS]...
+
+Common commands:
+  new-project my-service               ask what you build, then generate it
+  new-project recommend --need api     rank the frameworks for your needs
+  new-project recommend --help         the needs the advisor understands
+  new-project list                     the templates, their stacks and commands
+  new-project --help                   every command and option
+"""
+
+
 class _DefaultToCreate(TyperGroup):
     """`new-project DEST ...` means `new-project create DEST ...`."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's own Context
+        if not args:
+            typer.echo(GETTING_STARTED, err=True, nl=False)
+            raise typer.Exit(EXIT_USAGE)
         own_options = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
-        if args and args[0] not in self.commands and args[0] not in own_options:
+        if args[0] not in self.commands and args[0] not in own_options:
             args = ["create", *args]
         return super().parse_args(ctx, args)
+
+
+class _NeedsHelp(TyperCommand):
+    """Help that ends with every need and what it means, names kept whole in a column."""
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:  # click's own types
+        with formatter.section("Needs"):
+            formatter.write_dl(list(NEEDS.items()))
 
 
 app = typer.Typer(
@@ -81,7 +109,7 @@ def _root(
 def create(
     dest: Annotated[Path, typer.Argument(help="Directory to create (new or empty).")],
     framework: Annotated[
-        str | None, typer.Option(help="django, fastapi, flask or litestar.")
+        str | None, typer.Option(help=f"{names_text()} (any letter case).")
     ] = None,
     need: Annotated[
         list[str] | None,
@@ -113,7 +141,8 @@ def create(
     ] = False,
 ) -> None:
     """Generate a project in DEST (asks what it does not know, on a terminal)."""
-    from generator import advisor, catalog, render, store
+    from generator import advisor, answers, catalog, errors, render, sources, store
+    from generator.trust import check_trusted
 
     dest = Path(os.path.abspath(dest))  # a trailing ".." is a real folder name, not ".."
     try:
@@ -126,55 +155,65 @@ def create(
             )
         # Without --template-source the templates come from the versioned store (synced
         # below, once the answers are known to be good); its questions are the shipped ones.
-        source = render.normalize_source(template_source) if template_source else None
-        render.check_trusted(source or str(render.template_root()), trust=trust)
-        questions = _local_questions(source or str(render.template_root()))
-        answers: dict[str, Any] = render.collect_answers(questions, data or [], data_file)
+        source = sources.normalize_source(template_source) if template_source else None
+        check_trusted(source or str(sources.template_root()), trust=trust)
+        questions = _local_questions(source or str(sources.template_root()))
+        given: dict[str, Any] = answers.collect_answers(questions, data or [], data_file)
         if framework is not None:
-            if framework not in catalog.TEMPLATES:
-                _fail(
-                    f"unknown framework {framework!r}; choose one of "
-                    f"{', '.join(catalog.TEMPLATES)}.",
-                    EXIT_USAGE,
-                )
-            if answers.get("framework", framework) != framework:
+            framework = catalog.resolve(framework)
+            if given.get("framework", framework) != framework:
                 _fail("--framework and --data framework=... disagree.", EXIT_USAGE)
-            answers["framework"] = framework
-        if "framework" not in answers and defaults and needs:
-            answers["framework"] = advisor.recommend(needs).recommended
-        _check_answers(questions, answers, dest, defaults=defaults)
+            given["framework"] = framework
+        if "framework" not in given and defaults and needs:
+            given["framework"] = advisor.recommend(needs).recommended
+        _check_answers(questions, given, dest, defaults=defaults)
         render.check_destination(dest.absolute())
         source, vcs_ref = _template_version(source, vcs_ref)
-        if "framework" not in answers and not defaults:
+        if not defaults:
             from generator import prompts
 
-            answers["framework"] = prompts.choose_framework(needs)
-            _check_answers(questions, answers, dest, defaults=defaults)
+            prompts.wrap_validation_messages()
+            if "framework" not in given:
+                given["framework"], needs = prompts.choose_framework(needs)
+                _check_answers(questions, given, dest, defaults=defaults)
         project = render.render_project(
             dest,
             src_path=source,
-            data=answers,
+            data=given,
             defaults=defaults,
             vcs_ref=vcs_ref,
             git=not no_git,
             unsafe=trust,
+            user_defaults=_need_defaults(needs, given),
         )
     except KeyboardInterrupt:
         _interrupted()
-    except (advisor.UnknownNeedError, render.UsageError) as error:
+    except (advisor.UnknownNeedError, catalog.UnknownFrameworkError, errors.UsageError) as error:
         _fail(str(error), EXIT_USAGE)
-    except (render.RenderError, store.StoreError) as error:
+    except (errors.RenderError, store.StoreError) as error:
         _fail(str(error), EXIT_FAILURE)
     _print_next_steps(project)
+
+
+def _need_defaults(needs: list[str], answers: dict[str, Any]) -> dict[str, object]:
+    """The option defaults the stated needs set for the chosen framework, except for
+    options already answered (--data, a data file)."""
+    from generator import advisor
+
+    framework = answers.get("framework")
+    if not isinstance(framework, str):
+        return {}
+    chosen = advisor.option_defaults(needs, framework)
+    return {key: value for key, value in chosen.items() if key not in answers}
 
 
 def _template_version(source: str | None, vcs_ref: str | None) -> tuple[str, str | None]:
     """The source and version to render: the store's tag of the shipped templates, or
     --template-source (with a warning if projects made from it could not be updated)."""
-    from generator import render, store
+    from generator import sources, store
 
     if source is not None:
-        problem = render.source_version_problem(source)
+        problem = sources.source_version_problem(source)
         if problem:
             typer.echo(f"new-project: warning: {problem}", err=True)
         return source, vcs_ref
@@ -202,11 +241,11 @@ def _check_answers(
 ) -> None:
     """One clear error before any prompt or file if a given (or, with --defaults, derived)
     answer is invalid. Without a framework yet, its own questions are checked later."""
-    from generator import render
+    from generator import answers as answer_checks
 
     if questions is None:
         return
-    errors = render.validate_answers(questions, answers, folder_name=dest.absolute().name)
+    errors = answer_checks.validate_answers(questions, answers, folder_name=dest.absolute().name)
     if not defaults:  # what is not given will be asked, with the same validators
         errors = {key: error for key, error in errors.items() if key in answers}
     if "framework" not in answers and not defaults:
@@ -223,29 +262,44 @@ def _check_answers(
 
 def _local_questions(source: str) -> dict[str, dict[str, Any]] | None:
     """The questions of a local template, to check answer keys before rendering."""
-    from generator import render
+    from generator import answers
 
     root = Path(source).expanduser()
-    return render.load_questions(root) if (root / "copier.yml").is_file() else None
+    return answers.load_questions(root) if (root / "copier.yml").is_file() else None
 
 
 def _print_next_steps(project: Path) -> None:
-    from generator import catalog, render
+    from generator import answers, catalog
 
-    answers = render.read_answers(project)
-    template = catalog.TEMPLATES.get(str(answers.get("framework")))
+    recorded = answers.read_answers(project)
+    template = catalog.TEMPLATES.get(str(recorded.get("framework")))
     typer.echo(f"Created {project}" + (f" ({template.title})." if template else "."))
     if template is None:
         return
-    typer.echo("Next steps:")
-    typer.echo(f"  cd {project}")
-    typer.echo("  uv sync")
-    typer.echo(f"  {template.migrate}")
-    typer.echo("  uv run pytest")
-    typer.echo(f"  {template.serve.format(port=8000)}")
+    for line in next_steps(project, template):
+        typer.echo(line)
 
 
-@app.command(epilog="Needs: " + ", ".join(NEEDS) + ".")
+def next_steps(project: Path, template: Template) -> list[str]:
+    """What to run in a new project, each command as the registry gives it. The server
+    runs with production settings on loopback (the registry's serve_env: plain HTTP, as
+    behind a TLS proxy)."""
+    import shlex
+
+    env = " ".join(f"{key}={shlex.quote(value)}" for key, value in template.serve_env.items())
+    serve = template.serve.format(port=8000)
+    return [
+        "Next steps:",
+        f"  cd {shlex.quote(str(project))}",
+        "  uv sync",
+        f"  {template.migrate}",
+        "  uv run pytest",
+        "Production server on http://127.0.0.1:8000 (plain HTTP, for a TLS proxy in front):",
+        f"  {env} {serve}" if env else f"  {serve}",
+    ]
+
+
+@app.command(cls=_NeedsHelp)
 def recommend(
     need: Annotated[
         list[str] | None, typer.Option(metavar="NEED", help="What you are building (repeatable).")
@@ -304,10 +358,11 @@ def update(
     Refuses uncommitted changes. Conflicting edits are left as <<<<<<< markers in the files
     named at the end, with exit code 1.
     """
-    from generator import render, store
+    from generator import errors, sources, store
+    from generator import update as updater
 
     try:
-        recorded = render.check_updatable(path)
+        recorded = updater.check_updatable(path)
         if not defaults and not sys.stdin.isatty():
             _fail(
                 "no terminal to ask questions on. Run again with --defaults to keep the "
@@ -323,14 +378,14 @@ def update(
             vcs_ref = vcs_ref or current.tag
             trust = True  # the store holds only the templates shipped with this tool
         elif vcs_ref is None:
-            render.check_source_versions(source)
-        result = render.update_project(path, vcs_ref=vcs_ref, defaults=defaults, unsafe=trust)
+            sources.check_source_versions(source)
+        result = updater.update_project(path, vcs_ref=vcs_ref, defaults=defaults, unsafe=trust)
     except KeyboardInterrupt:
         typer.echo("\nnew-project: interrupted; the project is as it was.", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except render.UsageError as error:
+    except errors.UsageError as error:
         _fail(str(error), EXIT_USAGE)
-    except (render.RenderError, store.StoreError) as error:
+    except (errors.RenderError, store.StoreError) as error:
         _fail(str(error), EXIT_FAILURE)
     _report_update(result)
 
@@ -346,8 +401,17 @@ def _missing_version(version: str) -> str:
 
 
 def _report_update(result: UpdateResult) -> None:
+    if not result.changed:
+        typer.echo(
+            f"{result.project} is up to date: template version {result.new_version}, "
+            "nothing changed."
+        )
+        return
     if result.old_version == result.new_version:
-        typer.echo(f"{result.project} is at template version {result.new_version} already.")
+        typer.echo(
+            f"{result.project} stays at template version {result.new_version}; "
+            "your new answers changed its files."
+        )
     else:
         typer.echo(f"Updated {result.project} from {result.old_version} to {result.new_version}.")
     if not result.conflicts:

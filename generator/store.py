@@ -20,14 +20,30 @@ sound git repository is moved aside and built again, never trusted.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator import git, sources
+from generator.sources import portable_path
+from generator.tags import next_tag, variant_number, version_problem
+
+__all__ = [
+    "ENV_DATA_DIR",
+    "StoreError",
+    "StoreVersion",
+    "data_dir",
+    "has_tag",
+    "is_store",
+    "next_tag",
+    "portable_path",
+    "store_path",
+    "sync",
+]
 
 ENV_DATA_DIR = "NEW_PROJECT_DATA_DIR"
 APP_NAME = "new-project"
@@ -46,16 +62,6 @@ _GIT_ENV = {
     "GIT_AUTHOR_EMAIL": "new-project@localhost",
     "GIT_COMMITTER_NAME": APP_NAME,
     "GIT_COMMITTER_EMAIL": "new-project@localhost",
-    "GIT_TERMINAL_PROMPT": "0",
-}
-_GIT_REPO_VARIABLES = {
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
 }
 
 
@@ -91,22 +97,9 @@ def store_path() -> Path:
     return data_dir() / REPO_NAME
 
 
-def portable_path(path: Path) -> str:
-    """`path` as `~/...` when it is under the home directory, else absolute.
-
-    Copier expands a leading `~` itself, so a project keeps finding its template after it
-    is moved, and its answers file names no one's home directory.
-    """
-    path = Path(os.path.abspath(path.expanduser()))  # absolute, `..` folded, links kept
-    for candidate, home in ((path, Path.home()), (path.resolve(), Path.home().resolve())):
-        if candidate.is_relative_to(home) and candidate != home:
-            return "~/" + candidate.relative_to(home).as_posix()
-    return path.as_posix()
-
-
 def is_store(src_path: str) -> bool:
     """Whether a project's recorded `_src_path` is this machine's store."""
-    if "://" in src_path or src_path.startswith("git@"):
+    if git.is_url(src_path):
         return False
     recorded = Path(src_path).expanduser()
     here = store_path()
@@ -135,9 +128,7 @@ def sync(shipped: Path | None = None, version: str | None = None) -> StoreVersio
     """
     from filelock import FileLock, Timeout
 
-    from generator import render
-
-    root = shipped if shipped is not None else render.template_root()
+    root = shipped if shipped is not None else sources.template_root()
     if version is None:
         import generator
 
@@ -159,48 +150,10 @@ def sync(shipped: Path | None = None, version: str | None = None) -> StoreVersio
         raise StoreError(f"Cannot write the template store in {data}: {error}") from error
 
 
-def next_tag(version: str, taken: Iterable[str]) -> str:
-    """The tag for new content under `version`: the version itself, else the next variant.
-
-    A plain release gets post-releases (`1.2.0.post1`). Any other version (pre, dev, post or
-    local) gets a local label (`1.2.0rc1+1`): appending `.postN` to those gives strings that
-    git describe based version readers (Copier's) do not parse.
-    """
-    taken = set(taken)
-    if version not in taken:
-        return version
-    numbers = [n for n in (_variant_number(tag, version) for tag in taken) if n is not None]
-    return _variant(version, max(numbers, default=0) + 1)
-
-
-def _variant(version: str, number: int) -> str:
-    if _is_plain_release(version):
-        return f"{version}.post{number}"
-    return f"{version}{'.' if '+' in version else '+'}{number}"
-
-
-def _variant_number(tag: str, version: str) -> int | None:
-    """0 for `version` itself, N for its N-th variant, None for an unrelated tag."""
-    if tag == version:
-        return 0
-    separator = r"\.post" if _is_plain_release(version) else (r"\." if "+" in version else r"\+")
-    match = re.fullmatch(re.escape(version) + separator + r"([1-9][0-9]*)", tag)
-    return int(match.group(1)) if match else None
-
-
-def _is_plain_release(version: str) -> bool:
-    return re.fullmatch(r"[0-9]+(\.[0-9]+)*", version) is not None
-
-
 def _check_version(version: str) -> None:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        Version(version)
-    except InvalidVersion as error:
-        raise StoreError(f"The tool's version {version!r} is not a PEP 440 version.") from error
-    if not re.fullmatch(r"[0-9A-Za-z.+!_-]+", version):
-        raise StoreError(f"The tool's version {version!r} cannot be a git tag.")
+    problem = version_problem(version)
+    if problem:
+        raise StoreError(problem)
 
 
 # --- the shipped content --------------------------------------------------------------------
@@ -249,10 +202,28 @@ def _sync_locked(repo: Path, files: list[_File], version: str) -> StoreVersion:
     if repo.exists() and not _is_sound(repo):
         _discard(repo)
         rebuilt = True
+    try:
+        tag = _check_out(repo, files, version)
+    except _DamagedObjectsError:
+        if rebuilt:
+            raise
+        _discard(repo)
+        rebuilt = True
+        tag = _check_out(repo, files, version)
+    return StoreVersion(repo, tag, rebuilt)
+
+
+class _DamagedObjectsError(StoreError):
+    """Objects of the version to render cannot be read: the store is built again."""
+
+
+def _check_out(repo: Path, files: list[_File], version: str) -> str:
+    """Commit and tag the shipped files if they are new, and make that tag HEAD."""
     if not repo.exists():
         _create(repo)
     tree = _write_tree(repo, files)
     tag = _tag_for(repo, tree, version)
+    _verify_objects(repo, tag)
     # HEAD is always the tag this tool renders from, never an untagged commit (Copier
     # cannot name a version for one), and the work tree is exactly its content: Copier
     # reads that when it clones a local HEAD, and nobody should edit it, but someone might.
@@ -260,25 +231,40 @@ def _sync_locked(repo: Path, files: list[_File], version: str) -> StoreVersion:
     _run(repo, "update-ref", f"refs/heads/{_BRANCH}", f"refs/tags/{tag}^{{commit}}")
     _run(repo, "reset", "--hard", "--quiet")
     _run(repo, "clean", "-ffdxq")
-    return StoreVersion(repo, tag, rebuilt)
+    return tag
+
+
+def _verify_objects(repo: Path, tag: str) -> None:
+    """Read every object of the version `tag` once (its commit, trees and files).
+
+    The tag's tree is the hash of the shipped files (see `_tag_for`), so the content is
+    right if it can be read. Only this version is read, so the check does not grow with
+    the store the way `git fsck` does.
+    """
+    archive = _run(repo, "archive", "--format=tar", f"--output={os.devnull}", tag, check=False)
+    if archive.returncode != 0:
+        raise _DamagedObjectsError(f"The template store {repo} is damaged: {archive.stderr}")
 
 
 def _is_sound(repo: Path) -> bool:
-    """A git repository of its own, every object intact, branch and tags as we made them."""
+    """A git repository of its own, branch and tags as we made them, every tag readable.
+
+    Cheap on purpose (it runs on every invocation): the objects of the version in use
+    are read later, by `_verify_objects`.
+    """
     if not (repo / ".git").is_dir():
         return False
     checks = [
         _run(repo, "rev-parse", "--show-toplevel", check=False),
-        _run(repo, "fsck", "--no-progress", "--no-dangling", check=False),
         _run(repo, "symbolic-ref", "HEAD", check=False),
-        _run(repo, "for-each-ref", "--format=%(objecttype)", "refs/tags", check=False),
+        _run(repo, "for-each-ref", "--format=%(objecttype) %(tree)", "refs/tags", check=False),
     ]
     if any(result.returncode != 0 for result in checks):
         return False
-    toplevel, _, head, tag_types = (result.stdout.strip() for result in checks)
+    toplevel, head, tags = (result.stdout.strip() for result in checks)
     if Path(toplevel).resolve() != repo.resolve() or head != f"refs/heads/{_BRANCH}":
         return False
-    if set(tag_types.split()) - {"commit"}:
+    if any(line.split(" ")[0] != "commit" for line in tags.splitlines()):
         return False
     # An unborn branch is fine (a first sync killed half-way); a branch with no commit
     # behind it is not.
@@ -368,7 +354,7 @@ def _tag_for(repo: Path, tree: str, version: str) -> str:
         if "\t" in line
     )
     own = sorted(
-        ((number, tag) for tag in tags if (number := _variant_number(tag, version)) is not None),
+        ((number, tag) for tag in tags if (number := variant_number(tag, version)) is not None),
     )
     if own and tags[own[-1][1]] == tree:
         return own[-1][1]
@@ -390,32 +376,16 @@ def _tag_for(repo: Path, tree: str, version: str) -> str:
     return tag
 
 
-def _clean_environ() -> dict[str, str]:
-    # Variables a git hook or a wrapper may set would point git at another repository.
-    return {key: value for key, value in os.environ.items() if key not in _GIT_REPO_VARIABLES}
-
-
 def _run(
     repo: Path,
     *args: str,
     check: bool = True,
     stdin: str | None = None,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=repo,
-            env={**_clean_environ(), **_GIT_ENV, **(env or {})},
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError as error:
+        return git.run(repo, *args, check=check, stdin=stdin, env={**_GIT_ENV, **(env or {})})
+    except git.GitMissingError as error:
         raise StoreError("git is not installed; new-project needs it to keep templates.") from error
-    if check and result.returncode != 0:
-        raise StoreError(
-            f"git {args[0]} failed in the template store {repo}: {result.stderr.strip()}"
-        )
-    return result
+    except git.GitError as error:
+        raise StoreError(str(error)) from error

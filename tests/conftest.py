@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
+import contract
 import postgres as _postgres
 import pytest
+
+from generator.render import template_root
 
 # --- PostgreSQL -------------------------------------------------------------
 # A real server (see tests/postgres.py): one per pytest process, so each
@@ -17,10 +22,13 @@ import pytest
 def postgres_server() -> Iterator[_postgres.PostgresServer]:
     """A running PostgreSQL server for the whole session; skipped if not installed."""
     if _postgres.postgres_binaries() is None:
-        pytest.skip(
+        reason = (
             "PostgreSQL binaries (initdb, pg_ctl) not found: install PostgreSQL "
             "or point PG_BIN at the directory that holds them"
         )
+        if contract.under_ci():
+            pytest.fail(f"{reason} (CI=true: a missing tool is a failure)", pytrace=False)
+        pytest.skip(reason)
     server = _postgres.start_postgres()
     try:
         yield server
@@ -88,3 +96,90 @@ def _private_template_store(tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 # --- end template store -----------------------------------------------------
+
+
+# --- Template snapshot -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def template_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's clean snapshot of the checkout's tracked files, a git repository with
+    one commit, taken once: every test that renders from "the checkout" renders from it,
+    so untracked folders (a project generated inside the checkout) never get in the way."""
+    return contract.snapshot_template(template_root(), tmp_path_factory.mktemp("source") / "t")
+
+
+# --- end template snapshot ---------------------------------------------------
+
+
+# --- Contract progress and skipped steps -------------------------------------
+# Each contract case reports its summary as a user property (see test_contract.py); the
+# process that prints the run (the xdist controller, or the only process) shows one line
+# per case as it finishes and, at the end, every step that was not run.
+
+_reported: set[str] = set()
+_skipped_steps: list[tuple[str, str, str]] = []  # (case, step, reason)
+
+
+def _write_line(config: pytest.Config, line: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line)
+    else:  # -p no:terminal: still say where the run is
+        print(line, file=sys.__stderr__, flush=True)
+
+
+def _case_line(summary: dict[str, object]) -> str:
+    failed = summary["failed"]
+    skipped = summary["skipped"]
+    assert isinstance(failed, list)
+    assert isinstance(skipped, list)
+    parts = [f"{summary['passed']} passed"]
+    if failed:
+        parts.append(f"{len(failed)} failed ({', '.join(map(str, failed))})")
+    if skipped:
+        parts.append(f"{len(skipped)} not run")
+    return (
+        f"contract {summary['template']}: {summary['case']}: {summary['steps']} steps, "
+        f"{', '.join(parts)}, {summary['seconds']} s"
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call" or report.nodeid in _reported:
+        return
+    summary = dict(report.user_properties).get(contract.CASE_PROPERTY)
+    if not isinstance(summary, dict):
+        return
+    config = _session_config
+    if config is None or hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller reports
+    _reported.add(report.nodeid)
+    skipped = summary.get("skipped", [])
+    assert isinstance(skipped, list)
+    _skipped_steps.extend((str(summary["case"]), str(step), str(why)) for step, why in skipped)
+    _write_line(config, _case_line(summary))
+
+
+_session_config: pytest.Config | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _session_config  # the logreport hook gets no config argument
+    _session_config = config
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not _skipped_steps:
+        return
+    terminalreporter.section("contract steps not run", yellow=True)
+    terminalreporter.write_line(
+        f"{len(_skipped_steps)} contract steps skipped (under CI=true a missing tool fails "
+        "the case):"
+    )
+    for case, step, why in _skipped_steps:
+        terminalreporter.write_line(f"  {case}: {step}: {why}")
+
+
+# --- end contract progress and skipped steps ---------------------------------

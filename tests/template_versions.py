@@ -17,9 +17,12 @@ import sys
 import tarfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from generator.catalog import NAMES
 
 REPO = Path(__file__).resolve().parent.parent
-FRAMEWORKS = ("django", "fastapi", "flask", "litestar")
+FRAMEWORKS = NAMES
 STORE_SRC_PATH = "~/.local/share/new-project/templates"
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Test User",
@@ -31,10 +34,10 @@ GIT_IDENTITY = {
 _WRAPPER = """
 import os, sys
 from pathlib import Path
-import generator, generator.render
+import generator, generator.sources
 if os.environ.get("TEST_TEMPLATE_ROOT"):
     root = Path(os.environ["TEST_TEMPLATE_ROOT"])
-    generator.render.template_root = lambda: root
+    generator.sources.template_root = lambda: root
 if os.environ.get("TEST_TOOL_VERSION"):
     generator.__version__ = os.environ["TEST_TOOL_VERSION"]
 if sys.argv[1:] == ["--sync-store"]:
@@ -97,6 +100,32 @@ def run_tool(
         text=True,
         timeout=600,
         check=False,
+    )
+
+
+def spawn_tool(
+    *args: str,
+    env: Mapping[str, str],
+    template_root: Path | None = None,
+    version: str | None = None,
+    cwd: Path | None = None,
+) -> Any:
+    """`new-project ARGS` in a pseudo-terminal (a pexpect child), like `run_tool`."""
+    import pexpect
+
+    full_env = {**env, "TERM": "xterm", "COLUMNS": "120", "LINES": "50"}
+    if template_root is not None:
+        full_env["TEST_TEMPLATE_ROOT"] = str(template_root)
+    if version is not None:
+        full_env["TEST_TOOL_VERSION"] = version
+    return pexpect.spawn(
+        sys.executable,
+        ["-c", _WRAPPER, *args],
+        cwd=str(cwd) if cwd else None,
+        env=full_env,
+        encoding="utf-8",
+        dimensions=(50, 120),
+        timeout=120,
     )
 
 

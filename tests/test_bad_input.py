@@ -90,9 +90,11 @@ def _age(root: Path) -> None:
         os.utime(path, ns=(OLD_TIME_NS, OLD_TIME_NS), follow_symlinks=False)
 
 
-def snapshot(root: Path, *, ignore_mtime_of: frozenset[Path] = frozenset()) -> dict[str, tuple]:
+def snapshot(
+    root: Path, *, ignore_mtime_of: frozenset[Path] = frozenset()
+) -> dict[str, tuple[object, ...]]:
     """Every entry under root: kind, mode, size, content hash or link target, mtime."""
-    entries: dict[str, tuple] = {}
+    entries: dict[str, tuple[object, ...]] = {}
     for directory, dirnames, filenames in os.walk(root):
         for name in [".", *dirnames, *filenames]:
             path = Path(directory, name) if name != "." else Path(directory)
@@ -137,7 +139,9 @@ def work(tmp_path: Path, data_dir: Path) -> Workdir:
     return Workdir(root, _environment(tmp_path / "home", data_dir))
 
 
-def assert_untouched(before: dict[str, tuple], root: Path, **ignore: frozenset[Path]) -> None:
+def assert_untouched(
+    before: dict[str, tuple[object, ...]], root: Path, **ignore: frozenset[Path]
+) -> None:
     after = snapshot(root, **ignore)
     added = sorted(set(after) - set(before))
     removed = sorted(set(before) - set(after))
@@ -211,7 +215,7 @@ CASES = [
     Case("dest-is-the-parent", ".. --defaults", "exists and is not empty"),
     # Frameworks, needs, keys, choices, booleans, e-mail, Python versions.
     Case("unknown-framework", "proj --defaults --framework rails", "unknown framework 'rails'; choose one of django, fastapi, flask, litestar"),
-    Case("framework-wrong-case", "proj --defaults --framework Django", "unknown framework 'Django'"),
+    Case("framework-misspelt", "proj --defaults --framework fastap", "unknown framework 'fastap' (did you mean 'fastapi'?)"),
     Case("unknown-framework-as-data", "proj --defaults --data framework=rails", "framework must be one of django, fastapi, flask, litestar; got 'rails'"),
     Case("framework-disagree", "proj --defaults --framework flask --data framework=django", "--framework and --data framework=... disagree"),
     Case("unknown-need", "proj --defaults --need telepathy", "Unknown need: 'telepathy'. Valid needs: full-stack"),
@@ -434,8 +438,8 @@ def test_a_template_with_tasks_is_refused_before_any_prompt(work: Workdir, templ
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == EXIT_USAGE
-    assert "--trust" in child.before
-    assert "What are you building" not in child.before
+    assert "--trust" in str(child.before)
+    assert "What are you building" not in str(child.before)
 
 
 @pytest.mark.parametrize("source", ["tasks", "extensions"])
@@ -471,10 +475,42 @@ def test_a_failure_in_new_parent_directories_removes_them(work: Workdir, templat
     assert_untouched(before, work.path, ignore_mtime_of=frozenset({work.path}))
 
 
+# A fault of the tool's own (here: Copier made to raise what it never raises) is not an
+# input error: it shows its traceback and exits 1, and still leaves nothing behind.
+FAULTY = (
+    "import copier\n"
+    "def run_copy(*args, **kwargs):\n"
+    "    raise RuntimeError('an unexpected fault')\n"
+    "copier.run_copy = run_copy\n"
+    "from generator.cli import main\n"
+    "main()\n"
+)
+
+
+def test_an_unexpected_error_shows_its_traceback_and_leaves_nothing(work: Workdir) -> None:
+    before = snapshot(work.path, ignore_mtime_of=frozenset({work.path}))
+    result = subprocess.run(
+        [sys.executable, "-c", FAULTY, "proj", "--defaults", "--framework", "flask"],
+        cwd=work.path,
+        env=work.env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == EXIT_FAILURE, result.stderr
+    assert "Traceback" in result.stderr
+    assert "RuntimeError" in result.stderr
+    assert "an unexpected fault" in result.stderr
+    assert "Rendering failed" not in result.stderr
+    assert_untouched(before, work.path, ignore_mtime_of=frozenset({work.path}))
+
+
 # --- Ctrl-C ---------------------------------------------------------------------------
 
 
-def _spawn(work: Workdir, *args: str) -> pexpect.spawn:
+def _spawn(work: Workdir, *args: str) -> pexpect.spawn[str]:
     return pexpect.spawn(
         COMMAND[0],
         [*COMMAND[1:], *args],
@@ -513,8 +549,8 @@ def test_ctrl_c_at_a_prompt_exits_130_and_leaves_nothing(
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == EXIT_INTERRUPTED, child.before
-    assert "interrupted; nothing was written" in child.before
-    assert "Traceback" not in child.before
+    assert "interrupted; nothing was written" in str(child.before)
+    assert "Traceback" not in str(child.before)
     assert_untouched(before, work.path, ignore_mtime_of=ignore)
 
 

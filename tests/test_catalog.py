@@ -1,20 +1,152 @@
-"""`list --json` and each generated README give the same commands."""
+"""The registry is the one source of framework facts: what Copier and the templates hold
+themselves agrees with it, `list --json` and each generated README give its commands."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator import catalog, render
 
+ROOT = render.template_root()
+QUESTIONS = render.load_questions(ROOT)
+# The design document sits in `shared/` beside the checkout (or beside its parent, for a
+# git worktree); the tests that read it are skipped where it is not.
+DESIGN = next(
+    (p / "shared" / "DESIGN.md" for p in ROOT.parents if (p / "shared" / "DESIGN.md").is_file()),
+    None,
+)
 
-@pytest.mark.parametrize("name", sorted(catalog.TEMPLATES))
-def test_readme_gives_the_catalog_commands(tmp_path: Path, name: str) -> None:
+
+def _facts_module(framework: str) -> Any:
+    """templates/_shared/facts.jinja as the partials see it, for one framework."""
+    env = render._copier_jinja_env()
+    text = catalog.FACTS_JINJA.read_text(encoding="utf-8")
+    return env.from_string(text).make_module({"framework": framework, "package_name": "demo"})
+
+
+def test_facts_jinja_is_written_from_the_registry() -> None:
+    assert catalog.FACTS_JINJA.read_text(encoding="utf-8") == catalog.facts_jinja(), (
+        "templates/_shared/facts.jinja is out of date: run "
+        "python -c 'from generator import catalog; catalog.write_facts_jinja()'"
+    )
+
+
+@pytest.mark.parametrize("name", catalog.NAMES)
+def test_facts_jinja_gives_each_framework_its_registry_facts(name: str) -> None:
+    template = catalog.TEMPLATES[name]
+    facts = _facts_module(name)
+    assert facts.framework_title == template.title
+    assert facts.serve_cmd == template.serve
+    assert facts.migrate_cmd == template.migrate
+    assert facts.dev_cmd == template.dev.format(package_name="demo")
+    assert facts.hello_path == template.hello_path
+    assert facts.docs_path == template.docs_path
+    assert facts.schema_path == template.schema_path
+    assert facts.api_base == template.api_base
+    assert list(facts.docker_cmd) == list(template.docker_cmd)
+    assert facts.signs_with_secret_key is template.signs_with_secret_key
+
+
+def test_copier_framework_choices_are_the_registry_in_order() -> None:
+    choices: dict[str, str] = QUESTIONS["framework"]["choices"]
+    assert list(choices.values()) == list(catalog.NAMES)
+    for label, name in choices.items():
+        assert label.startswith(f"{catalog.TEMPLATES[name].title} ("), label
+    assert QUESTIONS["framework"]["default"] in catalog.TEMPLATES
+
+
+@pytest.mark.parametrize("name", catalog.NAMES)
+def test_every_registry_entry_has_its_template_folder(name: str) -> None:
+    folder = ROOT / "templates" / name
+    assert folder.is_dir()
+    assert (folder / "README.md.jinja").is_file()
+
+
+def test_every_template_folder_has_a_registry_entry() -> None:
+    folders = {p.name for p in (ROOT / "templates").iterdir() if p.is_dir()}
+    assert folders - {"_shared"} == set(catalog.NAMES)
+
+
+@pytest.mark.parametrize("name", catalog.NAMES)
+def test_the_description_default_names_the_framework_by_its_title(name: str) -> None:
+    env = render._copier_jinja_env()
+    default = env.from_string(str(QUESTIONS["description"]["default"])).render(framework=name)
+    assert default == f"A {catalog.TEMPLATES[name].title} web service."
+
+
+@pytest.mark.parametrize(
+    "module", sorted({m for t in catalog.TEMPLATES.values() for m in (t.name, *t.modules)})
+)
+def test_a_package_may_not_shadow_a_module_a_template_imports(module: str) -> None:
+    answers = {"project_name": "demo", "package_name": module}
+    errors = render.validate_answers(QUESTIONS, answers, folder_name="demo")
+    assert "would shadow" in errors.get("package_name", ""), module
+
+
+def test_names_are_lower_case_identifiers_and_titles_unique() -> None:
+    for name, template in catalog.TEMPLATES.items():
+        assert name == template.name
+        assert name == name.lower()
+        assert name.replace("-", "_").isidentifier()
+    titles = [t.title for t in catalog.TEMPLATES.values()]
+    assert len(titles) == len(set(titles))
+
+
+@pytest.mark.parametrize("name", catalog.NAMES)
+def test_paths_are_absolute_and_the_api_base_has_no_trailing_slash(name: str) -> None:
+    template = catalog.TEMPLATES[name]
+    for path in (template.hello_path, template.docs_path, template.schema_path):
+        assert path.startswith("/"), path
+    assert template.api_base == "" or (
+        template.api_base.startswith("/") and not template.api_base.endswith("/")
+    )
+    assert "{port}" in template.serve
+    assert "8000" in " ".join(template.docker_cmd)
+
+
+def test_resolve_takes_any_letter_case_and_suggests_a_close_name() -> None:
+    for name, template in catalog.TEMPLATES.items():
+        assert catalog.resolve(template.title) == name
+        assert catalog.resolve(name.upper()) == name
+        with pytest.raises(catalog.UnknownFrameworkError) as info:
+            catalog.resolve(name[:-1])
+        assert f"did you mean {name!r}?" in str(info.value)
+    with pytest.raises(catalog.UnknownFrameworkError) as info:
+        catalog.resolve("rails")
+    assert "did you mean" not in str(info.value)
+    assert ", ".join(catalog.NAMES) in str(info.value)
+
+
+def test_list_json_has_the_contract_keys_in_order() -> None:
+    entries = catalog.list_json()
+    assert [e["name"] for e in entries] == list(catalog.NAMES)
+    for entry in entries:
+        assert tuple(entry) == catalog.LIST_KEYS
+        assert isinstance(entry["stack"], list)
+
+
+def test_list_keys_are_the_ones_design_md_names() -> None:
+    if DESIGN is None:
+        pytest.skip("DESIGN.md is not beside this checkout")
+    text = " ".join(DESIGN.read_text(encoding="utf-8").split())
+    start = text.index("`list --json` prints")
+    stated = text[start : text.index("}", start)]
+    for key in catalog.LIST_KEYS:
+        assert f'"{key}"' in stated, key
+
+
+@pytest.mark.parametrize("name", catalog.NAMES)
+def test_readme_gives_the_catalog_commands(
+    tmp_path: Path, name: str, template_source: Path
+) -> None:
     template = catalog.TEMPLATES[name]
     project = render.render_project(
         tmp_path / "demo",
-        src_path=str(render.template_root()),
+        src_path=str(template_source),
         data={"framework": name},
         defaults=True,
         git=False,
@@ -22,13 +154,10 @@ def test_readme_gives_the_catalog_commands(tmp_path: Path, name: str) -> None:
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert template.serve.format(port=8000) in readme
     assert template.migrate in readme
+    assert template.dev.format(package_name="demo") in readme
     assert template.hello_path in readme
     assert template.docs_path in readme
-
-
-def test_every_framework_choice_in_copier_yml_has_a_catalog_entry() -> None:
-    questions = render.load_questions(render.template_root())
-    choices = questions["framework"]["choices"]
-    assert sorted(choices.values()) == sorted(catalog.TEMPLATES)
-    for name in catalog.TEMPLATES:
-        assert (render.template_root() / "templates" / name).is_dir()
+    security = (project / "SECURITY.md").read_text(encoding="utf-8")
+    assert ("A real `SECRET_KEY`" in security) is template.signs_with_secret_key
+    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
+    assert "CMD " + json.dumps(list(template.docker_cmd)) in dockerfile

@@ -62,9 +62,7 @@ def assert_distribution_name(name: str) -> None:
 
 
 # Strategies: anything at all, and names shaped like real ones.
-any_text = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=80
-)
+any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=80)
 ascii_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=0, max_size=70)
 name_like = st.from_regex(r"[A-Za-z][A-Za-z0-9._-]{0,70}[A-Za-z0-9]?", fullmatch=True)
 package_like = st.from_regex(r"[a-z_][a-z0-9_]{0,66}", fullmatch=True)

@@ -261,7 +261,15 @@ def test_session_lifecycle_cleans_up(postgres_server: PostgresServer, tmp_path: 
 
 
 def test_skips_when_binaries_are_missing(tmp_path: Path) -> None:
-    result, _record = _run_inner_session(tmp_path, HIDE_BINARIES="1")
+    result, _record = _run_inner_session(tmp_path, HIDE_BINARIES="1", CI="")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 skipped" in result.stdout
     assert "PostgreSQL binaries (initdb, pg_ctl) not found" in result.stdout
+
+
+def test_fails_under_ci_when_binaries_are_missing(tmp_path: Path) -> None:
+    result, _record = _run_inner_session(tmp_path, HIDE_BINARIES="1", CI="true")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "2 errors" in result.stdout, result.stdout
+    assert "PostgreSQL binaries (initdb, pg_ctl) not found" in result.stdout
+    assert "CI=true" in result.stdout

@@ -199,6 +199,42 @@ def test_a_damaged_store_is_rebuilt_not_trusted(data: Path, shipped: Path, damag
     assert sorted(p.name for p in data.iterdir()) == ["templates", "templates.lock"]
 
 
+def _corrupt_blob(repo: Path, revision: str) -> None:
+    blob = git(repo, "rev-parse", revision).strip()
+    path = repo / ".git" / "objects" / blob[:2] / blob[2:]
+    path.chmod(0o644)
+    path.write_bytes(b"garbage")
+
+
+def test_a_damaged_file_of_the_version_in_use_is_found_and_rebuilt(
+    data: Path, shipped: Path
+) -> None:
+    repo = store.sync(shipped, N).path
+    _corrupt_blob(repo, f"{N}:templates/demo/hello.txt.jinja")
+
+    current = store.sync(shipped, N)
+
+    assert current.rebuilt
+    assert current.tag == N
+    assert git(repo, "fsck", "--no-progress") == ""
+    assert (repo / "templates" / "demo" / "hello.txt.jinja").read_text() == "hello\n"
+
+
+def test_the_check_reads_only_the_version_in_use(data: Path, shipped: Path) -> None:
+    """Damage to an older version does not throw away the others (git fsck would)."""
+    repo = store.sync(shipped, N).path
+    (shipped / "templates" / "demo" / "old.txt").write_text("only in 1.0.0\n")
+    store.sync(shipped, N)  # 1.0.0.post1 holds old.txt
+    (shipped / "templates" / "demo" / "old.txt").unlink()
+    store.sync(shipped, "1.1.0")
+    _corrupt_blob(repo, f"{N}.post1:templates/demo/old.txt")
+
+    current = store.sync(shipped, "1.1.0")
+
+    assert not current.rebuilt
+    assert tags(repo) == [N, f"{N}.post1", "1.1.0"]
+
+
 def test_edits_in_the_store_are_undone_without_a_rebuild(data: Path, shipped: Path) -> None:
     repo = store.sync(shipped, N).path
     (repo / "templates" / "demo" / "hello.txt.jinja").write_text("edited by hand\n")

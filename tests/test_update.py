@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 import yaml
 from template_versions import (
@@ -30,6 +31,7 @@ from template_versions import (
     run_copier,
     run_tool,
     snapshot,
+    spawn_tool,
 )
 
 N, N1 = "1.0.0", "1.1.0"
@@ -482,7 +484,105 @@ def test_vcs_ref_picks_the_version_and_the_store_keeps_every_version(
     git(project, "commit", "-q", "-am", "Update to 1.2.0")
     again = update(template, env, project, version="1.2.0")
     assert again.returncode == 0
-    assert "at template version 1.2.0 already" in again.stdout
+    assert "is up to date: template version 1.2.0, nothing changed" in again.stdout
+    assert "git diff" not in again.stdout
+
+
+def test_an_update_at_the_current_version_says_so_and_changes_nothing(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    template = version_n(tmp_path, "flask")
+    project = generate(template, env, tmp_path / "service")
+    before = snapshot(project)
+
+    result = update(template, env, project, version=N)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{project} is up to date: template version {N}, nothing changed." in result.stdout
+    assert "Review the changes" not in result.stdout
+    assert snapshot(project) == before
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_variables_pointing_git_at_another_repository_are_ignored(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q")
+    hostile = {
+        **env,
+        "GIT_DIR": str(other / ".git"),
+        "GIT_WORK_TREE": str(other),
+        "GIT_INDEX_FILE": str(other / ".git" / "index"),
+    }
+    template = version_n(tmp_path, "flask")
+
+    project = generate(template, hostile, tmp_path / "service")
+    user_edits(project)
+    version_n1(template)
+    result = update(template, hostile, project)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert_template_changes_and_user_edits(project)
+    assert git(project, "rev-list", "--count", "HEAD").strip() == "2"
+    assert sorted(p.name for p in other.iterdir()) == [".git"]
+    assert not (other / ".git" / "index").exists()
+    assert (
+        subprocess.run(
+            ["git", "rev-parse", "--verify", "HEAD"], cwd=other, capture_output=True, check=False
+        ).returncode
+        != 0
+    )
+
+
+@pytest.mark.pty
+def test_an_interactive_update_keeps_the_framework_and_asks_the_rest(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    template = version_n(tmp_path, "fastapi")
+    project = generate(template, env, tmp_path / "service")
+    version_n1(template)
+
+    child = spawn_tool("update", str(project), env=env, template_root=template.root, version=N1)
+    screen = tmp_path / "screen.log"
+    child.logfile_read = screen.open("w", encoding="utf-8")
+    questions = 0
+    while child.expect([r"🎤", "Updated "], timeout=120) == 0:
+        questions += 1
+        child.send("\r")  # keep the recorded answer
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = screen.read_text(encoding="utf-8")
+
+    assert child.exitstatus == 0, shown
+    assert questions >= 6, shown  # the common questions and FastAPI's own are asked again
+    assert "Project name" in shown
+    assert "Which web framework" not in shown
+    assert f"from {N} to {N1}" in shown
+    assert answers(project)["framework"] == "fastapi"
+    assert (project / "update_demo" / "added.txt").read_text() == "added in 1.1.0\n"
+
+
+@pytest.mark.pty
+def test_ctrl_c_at_an_update_question_exits_130_and_changes_nothing(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    template = version_n(tmp_path, "django")
+    project = generate(template, env, tmp_path / "service")
+    user_edits(project)
+    version_n1(template)
+    before = snapshot(project), git(project, "status", "--porcelain")
+
+    child = spawn_tool("update", str(project), env=env, template_root=template.root, version=N1)
+    child.expect("Project name", timeout=120)
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == 130, child.before
+    assert "interrupted; the project is as it was" in str(child.before)
+    assert (snapshot(project), git(project, "status", "--porcelain")) == before
 
 
 def test_a_renamed_answer_is_carried_over_by_the_documented_migration(
@@ -735,7 +835,7 @@ def assert_hooks_refuse_the_unresolved_update(project: Path, env: dict[str, str]
 
 
 def test_leftover_rej_files_and_marked_files_count_as_conflicts(tmp_path: Path) -> None:
-    from generator import render
+    from generator import update
 
     project = tmp_path / "project"
     project.mkdir()
@@ -749,4 +849,4 @@ def test_leftover_rej_files_and_marked_files_count_as_conflicts(tmp_path: Path) 
     (project / "app.py.rej").write_text("@@ -1 +1 @@\n-x = 1\n+x = 3\n")
     (project / "new.txt").write_text("<<<<<<< before updating\na\n=======\nb\n>>>>>>> after\n")
 
-    assert render.conflicted_files(project) == ["app.py.rej", "new.txt"]
+    assert update.conflicted_files(project) == ["app.py.rej", "new.txt"]

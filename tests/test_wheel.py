@@ -16,9 +16,11 @@ from pathlib import Path
 import contract
 import pytest
 
+from devtools.processes import free_port
 from generator.catalog import TEMPLATES
 
 REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.projects
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,7 @@ def test_wheel_generates_a_working_project(
     env = project.production_env(None)
     with project.without_dev_env():
         project.run(template.migrate, env=env)
-        with project.serve(env, contract.free_port()) as server:
+        with project.serve(env, free_port()) as server:
             response = project.wait_ready(server, template.hello_path, timeout=120)
             assert response.status == 200
             assert json.loads(response.body) == template.hello_json

@@ -46,9 +46,9 @@ urlpatterns = [
     path("hello/", hello),
 ]
 
-# gunicorn loads `guide_django:wsgi_app`, or `guide_django:asgi_app` with uvicorn workers.
+# gunicorn loads `guide_django:app` (WSGI), or `guide_django:asgi_app` with uvicorn workers.
 from django.core.asgi import get_asgi_application  # noqa: E402 - needs the settings above
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-wsgi_app = get_wsgi_application()
+app = get_wsgi_application()
 asgi_app = get_asgi_application()

@@ -1,4 +1,4 @@
-"""The minimal Litestar app: one async `/hello` handler, like the guide's FastAPI one."""
+"""The minimal Litestar app: one async `/hello` handler, in the shape of the guide's examples."""
 
 from litestar import Litestar, get
 

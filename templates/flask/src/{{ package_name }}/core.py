@@ -1,14 +1,18 @@
 """The service's own routes: the greeting and the health check."""
 
+from typing import Any
+
 from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .errors import JsonBodyParser
 from .extensions import db
 from .schemas import HealthSchema, MessageSchema
 
 blp = Blueprint("core", __name__, description="The greeting and the health check.")
+blp.ARGUMENTS_PARSER = JsonBodyParser()
 
 
 @blp.get("/hello")
@@ -20,11 +24,12 @@ def hello() -> dict[str, str]:
 @blp.get("/health")
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="The database does not answer.")
-def health() -> dict[str, str] | tuple[dict[str, str], int]:
+def health() -> Any:
     """Ready to serve: the database answers a trivial query."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         current_app.logger.exception("Health check: the database does not answer")
-        return {"status": "unavailable"}, 503
-    return {"status": "ok"}
+        db.session.rollback()
+        return {"status": "error", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,21 +1,58 @@
 """HTTP handlers. Each receives what it needs (services, the database session) by injection."""
 
+import logging
+from dataclasses import dataclass
 from typing import Annotated
-from uuid import UUID
 
 from advanced_alchemy.extensions.litestar import providers
-from advanced_alchemy.filters import FilterTypes, LimitOffset
+from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.service import OffsetPagination
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from litestar.exceptions import NotFoundException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import (
+    HTTP_404_NOT_FOUND,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .body import StrictJSON
+from .errors import database_unavailable, describe
 from .schemas import Item, ItemCreate, ItemUpdate
 from .services import ItemService
+
+logger = logging.getLogger(__name__)
+
+MAX_ID = 2**63 - 1  # the largest 64-bit id; also the largest offset
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+@dataclass
+class ErrorBody:
+    """The body of every error response."""
+
+    status_code: int
+    detail: str
+
+
+@dataclass
+class HealthBody:
+    status: str
+    database: str
+
+
+def _error(description: str) -> ResponseSpec:
+    return ResponseSpec(data_container=ErrorBody, description=description, generate_examples=False)
+
+
+NOT_FOUND = {HTTP_404_NOT_FOUND: _error("No item with this id")}
+TOO_LARGE = {HTTP_413_REQUEST_ENTITY_TOO_LARGE: _error("The body is larger than MAX_REQUEST_BYTES")}
+UNAVAILABLE = {HTTP_503_SERVICE_UNAVAILABLE: _error("The database is busy or unreachable")}
 
 
 @get("/hello", tags=["hello"])
@@ -24,29 +61,45 @@ async def hello() -> dict[str, str]:
     return {"message": "Hello from Litestar"}
 
 
-@get("/health", tags=["health"])
-async def health(db_session: NamedDependency[AsyncSession]) -> Response[dict[str, str]]:
+@get(
+    "/health",
+    tags=["health"],
+    responses={
+        HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(
+            data_container=HealthBody,
+            description="The database does not answer",
+            generate_examples=False,
+        )
+    },
+)
+async def health(db_session: NamedDependency[AsyncSession]) -> Response[HealthBody]:
     """For load balancers and orchestrators: 200 when the database answers, 503 when not."""
     try:
         await db_session.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError):
+    except Exception as exc:
+        if not (cause := database_unavailable(exc)):
+            raise
+        logger.warning("The database is unavailable (health check): %s", describe(cause))
         return Response(
-            {"status": "unavailable", "database": "unreachable"},
+            HealthBody(status="error", database="unavailable"),
             status_code=HTTP_503_SERVICE_UNAVAILABLE,
         )
-    return Response({"status": "ok", "database": "ok"})
-
-
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
+    return Response(HealthBody(status="ok", database="ok"))
 
 
 def provide_page(
-    current_page: Annotated[int, QueryParameter(ge=1)] = 1,
-    page_size: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_ID)] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> LimitOffset:
-    """`?current_page=&page_size=`, with a bound so that no client can ask for every row."""
-    return LimitOffset(limit=page_size, offset=page_size * (current_page - 1))
+    """`?offset=&limit=`, with a bound so that no client can ask for every row."""
+    return LimitOffset(limit=limit, offset=offset)
+
+
+def known_id(item_id: int) -> int:
+    """An id no item can have (outside 1..2^63-1) is a 404 without asking the database."""
+    if not 1 <= item_id <= MAX_ID:
+        raise NotFoundException(detail="No item with this id.")
+    return item_id
 
 
 class ItemController(Controller):
@@ -54,65 +107,61 @@ class ItemController(Controller):
 
     path = "/items"
     tags = ("items",)
-    # `items_service` (an ItemService bound to this request's session) and `filters`
-    # (pagination, search and ordering from the query string) for every handler below.
+    # `items_service` (an ItemService bound to this request's database session) and `page`
+    # (the offset and limit from the query string) for the handlers that ask for them.
     dependencies = {  # noqa: RUF012 (Litestar reads it once, when the app is built)
-        **providers.create_service_dependencies(
-            ItemService,
-            "items_service",
-            filters={
-                "pagination_type": "limit_offset",
-                "search": "name",
-                "search_ignore_case": True,
-                "sort_field": "name",
-                "sort_order": "asc",
-                "alias_generator": "snake_case",
-            },
-        ),
-        # Advanced Alchemy's own page parameters have no upper bound: use ours.
-        "limit_offset_filter": Provide(provide_page, sync_to_thread=False),
+        "items_service": providers.create_service_provider(ItemService),
+        "page": Provide(provide_page, sync_to_thread=False),
     }
 
-    @get()
+    @get(responses=UNAVAILABLE)
     async def list_items(
-        self,
-        items_service: NamedDependency[ItemService],
-        filters: NamedDependency[SkipValidation[list[FilterTypes]]],
+        self, items_service: NamedDependency[ItemService], page: NamedDependency[LimitOffset]
     ) -> OffsetPagination[Item]:
-        """A page of items: `?current_page=2&page_size=10&search_string=note`."""
-        results, total = await items_service.get_many_and_count(*filters)
-        return items_service.to_schema(results, total, filters=filters, schema_type=Item)
+        """A page of items in ascending id order: `?offset=20&limit=10`."""
+        results, total = await items_service.get_many_and_count(page, OrderBy("id", "asc"))
+        return items_service.to_schema(results, total, filters=[page], schema_type=Item)
 
-    @post()
+    @post(dto=StrictJSON[ItemCreate], return_dto=None, responses={**TOO_LARGE, **UNAVAILABLE})
     async def create_item(
         self, items_service: NamedDependency[ItemService], data: JSONBody[ItemCreate]
     ) -> Item:
-        """Create an item; 409 if the name is taken."""
-        item = await items_service.create(data)
+        """Create an item."""
+        item = await items_service.create(data.values(), auto_commit=True)
         return items_service.to_schema(item, schema_type=Item)
 
-    @get("/{item_id:uuid}")
+    @get("/{item_id:int}", responses={**NOT_FOUND, **UNAVAILABLE})
     async def get_item(
-        self, items_service: NamedDependency[ItemService], item_id: FromPath[UUID]
+        self, items_service: NamedDependency[ItemService], item_id: FromPath[int]
     ) -> Item:
         """One item; 404 if there is none with this id."""
-        item = await items_service.get(item_id)
+        item = await items_service.get(known_id(item_id))
         return items_service.to_schema(item, schema_type=Item)
 
-    @patch("/{item_id:uuid}")
+    @patch(
+        "/{item_id:int}",
+        dto=StrictJSON[ItemUpdate],
+        return_dto=None,
+        responses={**NOT_FOUND, **TOO_LARGE, **UNAVAILABLE},
+    )
     async def update_item(
         self,
         items_service: NamedDependency[ItemService],
-        item_id: FromPath[UUID],
+        item_id: FromPath[int],
         data: JSONBody[ItemUpdate],
     ) -> Item:
-        """Change the fields sent, keep the others; 409 if the new name is taken."""
-        item = await items_service.update(data, item_id=item_id)
+        """Change the fields sent, keep the others; 404 if there is no such item."""
+        item_id = known_id(item_id)
+        changes = data.changes()
+        if changes:
+            item = await items_service.update(changes, item_id=item_id, auto_commit=True)
+        else:
+            item = await items_service.get(item_id)
         return items_service.to_schema(item, schema_type=Item)
 
-    @delete("/{item_id:uuid}")
+    @delete("/{item_id:int}", responses={**NOT_FOUND, **UNAVAILABLE})
     async def delete_item(
-        self, items_service: NamedDependency[ItemService], item_id: FromPath[UUID]
+        self, items_service: NamedDependency[ItemService], item_id: FromPath[int]
     ) -> None:
         """Delete an item; 204 on success, 404 if there is none."""
-        await items_service.delete(item_id)
+        await items_service.delete(known_id(item_id), auto_commit=True)

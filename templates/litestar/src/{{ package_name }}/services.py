@@ -12,11 +12,8 @@ class ItemService(SQLAlchemyAsyncRepositoryService[Item]):
 
     class Repository(SQLAlchemyAsyncRepository[Item]):
         model_type = Item
-        # The `detail` of the 409 and 404 responses. Unique violations come as
-        # "integrity" errors with asyncpg, as "duplicate_key" with the other drivers.
+        # The `detail` of the 404 response.
         error_messages: ErrorMessages | None = {  # noqa: RUF012 (read-only)
-            "duplicate_key": "An item with this name already exists.",
-            "integrity": "The item conflicts with another one; is the name already taken?",
             "not_found": "No item with this id.",
         }
 

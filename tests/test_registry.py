@@ -1,0 +1,105 @@
+"""Adding a framework is a template folder, one registry entry and the advisor's rows.
+
+So no other file may name a framework: every tracked file is searched for each registry
+name (a whole word, any letter case), and a name may appear only in the registry, the
+advisor's data, that framework's own files, the documentation, or a file of the short
+allowlist below, each with the reason it must name frameworks itself.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The registry, and what is written from it.
+REGISTRY = {"generator/catalog.py", "templates/_shared/facts.jinja"}
+# The advisor's data: needs -> weighted reasons and option defaults per framework.
+ADVISOR_DATA = {"generator/advisor.py"}
+
+ALLOWLIST: dict[str, str] = {
+    # Copier reads only its YAML: the `framework` choices, the titles in the `description`
+    # default and the framework packages a package name may not shadow are listed there,
+    # and tests/test_catalog.py checks each against the registry.
+    "copier.yml": "Copier's own question data, checked against the registry",
+    # PyPI's search keywords and trove classifiers are static metadata.
+    "pyproject.toml": "package keywords and classifiers",
+    # Expected results: the scenario table states, from the guide, which framework each
+    # set of needs should get; deriving it from the advisor would test nothing.
+    "tests/test_advisor.py": "advisor scenarios: expected picks, reasoned from the guide",
+    "tests/test_cli.py": "the recommend command's expected picks for the acceptance needs",
+    # Cases that pick one framework as their subject (the quickest to render, or the one
+    # with the option under test) and quote the exact messages a user sees. None of them
+    # lists all frameworks: those lists come from the registry.
+    "tests/test_bad_input.py": "cases about one framework's option or message",
+    "tests/test_update.py": "update cases rendered with one framework",
+    "tests/test_store.py": "a store case rendered with one framework",
+    "tests/test_contract.py": "the template whose migration a case breaks on purpose",
+    "bench/run.py": "a usage example in the module's docstring",
+}
+
+
+def _is_documentation(path: str) -> bool:
+    return path.startswith("docs/") or path.endswith(".md")
+
+
+def _belongs_to(path: str, name: str) -> bool:
+    """The framework's own files: its template folder and the guide's minimal app that
+    the benchmarks compare it with."""
+    return path.startswith(f"templates/{name}/") or path == f"bench/apps/guide_{name}.py"
+
+
+def _tracked_files() -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return [path for path in listed.split("\0") if path]
+
+
+def _mentions(name: str, text: str) -> bool:
+    return re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE) is not None
+
+
+def _names_in(path: str) -> set[str]:
+    try:
+        text = (ROOT / path).read_text(encoding="utf-8")
+    except (UnicodeDecodeError, FileNotFoundError):
+        return set()
+    return {name for name in catalog.NAMES if _mentions(name, f"{path}\n{text}")}
+
+
+def test_only_the_registry_and_each_frameworks_own_files_name_a_framework() -> None:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    offenders = []
+    for path in _tracked_files():
+        if path in REGISTRY | ADVISOR_DATA or path in ALLOWLIST or _is_documentation(path):
+            continue
+        named = sorted(n for n in _names_in(path) if not _belongs_to(path, n))
+        if named:
+            offenders.append(f"{path}: {', '.join(named)}")
+    assert offenders == [], (
+        "these files name a framework; take the names from generator/catalog.py instead "
+        "(or, if the file must hold them, add it to ALLOWLIST with the reason):\n"
+        + "\n".join(offenders)
+    )
+
+
+@pytest.mark.parametrize("path", sorted(ALLOWLIST))
+def test_every_allowlisted_file_still_needs_its_entry(path: str) -> None:
+    assert (ROOT / path).is_file(), f"{path} is gone: drop it from ALLOWLIST"
+    assert _names_in(path), f"{path} names no framework any more: drop it from ALLOWLIST"
+
+
+@pytest.mark.parametrize("name", catalog.NAMES)
+def test_the_search_finds_a_title_or_a_path_and_skips_longer_words(name: str) -> None:
+    title = catalog.TEMPLATES[name].title
+    assert _mentions(name, f"uses {title}.")
+    assert _mentions(name, f"templates/{name}/README.md")
+    assert not _mentions(name, f"x{name}y {name}_server")
