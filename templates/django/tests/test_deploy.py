@@ -87,3 +87,15 @@ def test_collectstatic_gathers_the_admin_styles(tmp_path: Path) -> None:
         call_command("collectstatic", "--noinput", stdout=StringIO())
     assert (tmp_path / "admin" / "css" / "base.css").is_file()
     assert (tmp_path / "staticfiles.json").is_file()
+
+
+@pytest.mark.django_db
+def test_pages_render_before_collectstatic(client: Client, tmp_path: Path) -> None:
+    # The production storage with nothing collected yet: plain names, not a 500.
+    storages = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "config.static_storage.StaticFilesStorage"}
+    }
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=storages):
+        response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert b"/static/admin/css/base.css" in response.content

@@ -30,5 +30,15 @@ def test_health_reports_an_unreachable_database(client: Client) -> None:
     assert response.json() == {"status": "error", "database": "unavailable"}
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/hello/", "/health"])
+def test_pages_answer_only_get_and_head(client: Client, path: str) -> None:
+    assert client.head(path).status_code == 200
+    response = client.post(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {"detail": "Method not allowed."}
+
+
 def test_unknown_page_is_404(client: Client) -> None:
     assert client.get("/no-such-page/").status_code == 404

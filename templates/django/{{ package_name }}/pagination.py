@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 MAX_OFFSET = 2**63 - 1
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-DIGITS = re.compile(r"[0-9]{1,19}")
+# A whole number that fits 64 bits at most (leading zeros allowed, no sign).
+DIGITS = re.compile(r"0*[0-9]{1,19}")
 
 
 def read_bound(request: Request, name: str, default: int, low: int, high: int) -> int:

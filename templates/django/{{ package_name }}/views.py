@@ -1,4 +1,6 @@
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.db import DatabaseError, connection
@@ -23,10 +25,26 @@ logger = logging.getLogger(__name__)
 MAX_ID = 2**63 - 1
 
 
+def read_only(view: Callable[[HttpRequest], JsonResponse]) -> Callable[[HttpRequest], JsonResponse]:
+    """GET and HEAD only; any other method answers 405 with `Allow`, as JSON."""
+
+    @wraps(view)
+    def only_get(request: HttpRequest) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = JsonResponse({"detail": "Method not allowed."}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request)
+
+    return only_get
+
+
+@read_only
 def hello(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"message": "Hello from Django"})
 
 
+@read_only
 def health(request: HttpRequest) -> JsonResponse:
     """Ready to serve: the database answers a trivial query."""
     try:
@@ -44,11 +62,18 @@ def _error(description: str) -> OpenApiResponse:
 
 INVALID = _error("Invalid input: the body names each offending field")
 NOT_FOUND = _error("No such item")
-FORBIDDEN = _error("Not logged in")
+UNAUTHORIZED = _error("No or wrong credentials (HTTP Basic)")
+FORBIDDEN = _error("Not allowed (e.g. a session write without its CSRF token)")
 TOO_LARGE = _error("The body is larger than MAX_REQUEST_BYTES")
 NOT_JSON = _error("The body is not JSON")
 UNAVAILABLE = _error("The database is busy or unavailable; try again")
-WRITE_ERRORS = {403: FORBIDDEN, 413: TOO_LARGE, 415: NOT_JSON, 503: UNAVAILABLE}
+WRITE_ERRORS = {
+    401: UNAUTHORIZED,
+    403: FORBIDDEN,
+    413: TOO_LARGE,
+    415: NOT_JSON,
+    503: UNAVAILABLE,
+}
 # Path ids are 64-bit; outside 1..MAX_ID the answer is 404.
 ITEM_ID = OpenApiParameter(
     "id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, OpenApiParameter.PATH
@@ -67,7 +92,13 @@ ITEM_ID = OpenApiParameter(
     ),
     destroy=extend_schema(
         parameters=[ITEM_ID],
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND, 503: UNAVAILABLE},
+        responses={
+            204: None,
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            503: UNAVAILABLE,
+        },
     ),
 )
 class ItemViewSet(
