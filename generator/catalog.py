@@ -41,6 +41,12 @@ class Template:
     serve_env: dict[str, str] = field(default_factory=dict)
     # The app signs sessions or tokens with SECRET_KEY (so .env gets a random one).
     signs_with_secret_key: bool = False
+    # Appended to `dev` in compose.yaml: the development server listens on every interface
+    # inside its container, on port 8000.
+    dev_in_container: str = ""
+    # The ConfigMap of deploy/kubernetes: production settings that are not secret.
+    # `{public_host}` stands for the host name the Ingress serves.
+    deploy_settings: dict[str, str] = field(default_factory=dict)
     # A page of a default project that sets a cookie (None: the template sets none), and
     # whether the production server sends HSTS on HTTPS requests. The contract checks both.
     cookie_path: str | None = None
@@ -63,6 +69,13 @@ TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (
         Template(
+            dev_in_container=" 0.0.0.0:8000",
+            deploy_settings={
+                "DEBUG": "false",
+                "ALLOWED_HOSTS": "{public_host}",
+                "CSRF_TRUSTED_ORIGINS": "https://{public_host}",
+                "MAX_REQUEST_BYTES": "1048576",
+            },
             name="django",
             title="Django",
             summary="Batteries included: ORM, migrations, admin, auth and a REST API.",
@@ -104,6 +117,8 @@ TEMPLATES: dict[str, Template] = {
             },
         ),
         Template(
+            dev_in_container=" --host 0.0.0.0 --port 8000",
+            deploy_settings={"DEBUG": "false", "CORS_ORIGINS": "", "MAX_REQUEST_BYTES": "1048576"},
             name="fastapi",
             title="FastAPI",
             summary="Async API: Pydantic v2 validation, SQLAlchemy or SQLModel, Alembic, docs.",
@@ -154,6 +169,8 @@ TEMPLATES: dict[str, Template] = {
             validation_status=422,
         ),
         Template(
+            dev_in_container=" --host 0.0.0.0",
+            deploy_settings={"MAX_REQUEST_BYTES": "1048576"},
             name="flask",
             title="Flask",
             summary="Small core: app factory, Flask-SQLAlchemy, Flask-Migrate, flask-smorest.",
@@ -189,6 +206,8 @@ TEMPLATES: dict[str, Template] = {
             validation_status=422,
         ),
         Template(
+            dev_in_container=" --host 0.0.0.0 --port 8000",
+            deploy_settings={"DEBUG": "false", "CORS_ALLOW_ORIGINS": ""},
             name="litestar",
             title="Litestar",
             summary="Structured async API: controllers, DI, Advanced Alchemy, DTOs, OpenAPI.",
@@ -300,6 +319,8 @@ def facts_jinja() -> str:
             "api_base": t.api_base,
             "docker_cmd": list(t.docker_cmd),
             "signs_with_secret_key": t.signs_with_secret_key,
+            "dev_in_container": t.dev_in_container,
+            "deploy_settings": t.deploy_settings,
         }
         for t in TEMPLATES.values()
     }
@@ -323,6 +344,8 @@ def facts_jinja() -> str:
         "{%- set api_base = facts.api_base -%}\n"
         "{%- set docker_cmd = facts.docker_cmd -%}\n"
         "{%- set signs_with_secret_key = facts.signs_with_secret_key -%}\n"
+        "{%- set dev_in_container = facts.dev_in_container -%}\n"
+        "{%- set deploy_settings = facts.deploy_settings -%}\n"
     )
 
 

@@ -1051,6 +1051,77 @@ def check_secret_required(run: Run, timeout: float = SERVER_START_TIMEOUT) -> st
         )
 
 
+# The project's own tests, as its README runs them (first failure stops them).
+PROJECT_TESTS = "uv run pytest -x -q -p no:cacheprovider"
+
+
+def check_database_url_required(run: Run, timeout: float = SERVER_START_TIMEOUT) -> str:
+    """With database=postgresql and DATABASE_URL neither in the shell nor in .env, migrate,
+    the project's tests and the production server each stop, naming DATABASE_URL and an
+    example URL: no traceback, and never a SQLite file made instead."""
+    project = run.project
+    if not project.postgresql:
+        return "not applicable: the project's database is SQLite"
+    env = project.production_env(None)
+    env.pop("DATABASE_URL", None)
+    before = set(project.sqlite_files())
+    said: list[str] = []
+
+    def judge(what: str, code: int | None, output: str) -> None:
+        if code is None:
+            raise StepFailed(f"without DATABASE_URL, {what} neither stopped nor answered")
+        problems = []
+        if "Traceback (most recent call last)" in output:
+            problems.append("printed a traceback")
+        if "DATABASE_URL" not in output or "postgresql://" not in output:
+            problems.append("did not name DATABASE_URL with an example postgresql:// URL")
+        if problems:
+            raise StepFailed(
+                f"without DATABASE_URL, {what} (exit {code}) {' and '.join(problems)}:\n"
+                f"{_tail(output, 30)}"
+            )
+        line = next(line for line in output.splitlines() if "DATABASE_URL" in line)
+        said.append(f"{what}: exit {code}: {line.strip()}")
+
+    with project.without_dev_env():
+        for what, command in (("migrate", project.template.migrate), ("tests", PROJECT_TESTS)):
+            result = subprocess.run(  # noqa: S602 - the project's documented command lines
+                command,
+                shell=True,
+                cwd=project.path,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=TIMEOUT_TOOL,
+                check=False,
+            )
+            if result.returncode == 0:
+                raise StepFailed(f"without DATABASE_URL, {what} exited with 0")
+            judge(what, result.returncode, result.stdout + result.stderr)
+        port = free_port()
+        with project.serve(env, port) as server:
+            path = project.template.hello_path
+            try:
+                response = wait_until_ready(
+                    server.process, lambda: http(server.base + path), timeout
+                )
+            except NotReady:
+                judge("the production server", server.process.returncode, server.log_tail())
+            else:
+                raise StepFailed(
+                    f"without DATABASE_URL the production server answered GET {path} "
+                    f"with {response.status}"
+                )
+    made = sorted(
+        str(path.relative_to(project.path)) for path in set(project.sqlite_files()) - before
+    )
+    if made:
+        raise StepFailed(f"without DATABASE_URL a SQLite file was made instead: {made}")
+    return "\n".join(said)
+
+
 @functools.cache
 def _schemathesis_cases() -> frozenset[str]:
     """schemathesis runs on each template's default case and first quick PostgreSQL case."""
@@ -1183,6 +1254,7 @@ STEP_NAMES = (
     "CORS",
     *conformance.STEP_NAMES,
     "SECRET_KEY required in production",
+    "DATABASE_URL required for PostgreSQL",
 )
 
 # Steps whose failure makes the rest meaningless.
@@ -1317,4 +1389,5 @@ def run_case(
             for name in server_steps:
                 yield step(name, checks[name], needs=None if started.ok else "serve did not pass")
     yield step("SECRET_KEY required in production", lambda: check_secret_required(run))
+    yield step("DATABASE_URL required for PostgreSQL", lambda: check_database_url_required(run))
     assert not pending, pending

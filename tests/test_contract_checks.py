@@ -392,3 +392,74 @@ def test_the_progress_line_names_template_case_steps_and_time() -> None:
     assert line.startswith(f"contract {case.framework}: {case.id}: 2 steps, 1 passed")
     assert "1 not run" in line
     assert line.endswith("12.3 s")
+
+
+# --- DATABASE_URL required for PostgreSQL ---------------------------------------------------
+
+# A stand-in project whose migrate, tests and server behave as `mode` says when
+# DATABASE_URL is missing.
+DATABASE_URL_STUB = textwrap.dedent(
+    """
+    import http.server, pathlib, sys
+    mode = pathlib.Path("mode").read_text().strip()
+    command = sys.argv[1]
+    if mode == "serve-anyway" and command == "serve":
+        class Hello(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"{}")
+        http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])), Hello).serve_forever()
+    if mode == "traceback":
+        raise KeyError("DATABASE_URL, e.g. postgresql://USER:PASSWORD@localhost:5432/DBNAME")
+    if mode == "vague":
+        sys.exit("configuration error")
+    if mode == "sqlite":
+        pathlib.Path("fallback.sqlite3").write_text("")
+    if mode == "exit-0" and command == "migrate":
+        sys.exit(0)
+    sys.exit("DATABASE_URL is not set; e.g. postgresql://USER:PASSWORD@localhost:5432/DBNAME")
+    """
+)
+
+
+def _database_url_required(
+    tmp_path: Path, tools: contract.Tools, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> str:
+    stub = f"{shlex.quote(sys.executable)} stub.py"
+    project = make_project(
+        tmp_path, tools, migrate=f"{stub} migrate", serve=f"{stub} serve {{port}}"
+    )
+    project.case = contract.Case(project.case.framework, (("database", "postgresql"),))
+    (project.path / "stub.py").write_text(DATABASE_URL_STUB)
+    (project.path / "mode").write_text(mode)
+    monkeypatch.setattr(contract, "PROJECT_TESTS", f"{stub} tests")
+    return contract.check_database_url_required(contract.Run(project), timeout=10)
+
+
+def test_database_url_required_passes_when_every_command_stops_naming_it(
+    tmp_path: Path, tools: contract.Tools, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said = _database_url_required(tmp_path, tools, monkeypatch, "refuse")
+    assert said.count("DATABASE_URL is not set") == 3, said
+
+
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        ("traceback", "printed a traceback"),
+        ("vague", "did not name DATABASE_URL"),
+        ("sqlite", "a SQLite file was made instead"),
+        ("exit-0", "migrate exited with 0"),
+        ("serve-anyway", "production server answered"),
+    ],
+)
+def test_database_url_required_fails(
+    tmp_path: Path, tools: contract.Tools, monkeypatch: pytest.MonkeyPatch, mode: str, says: str
+) -> None:
+    with pytest.raises(contract.StepFailed, match=says):
+        _database_url_required(tmp_path, tools, monkeypatch, mode)
+
+
+def test_database_url_check_does_not_apply_to_sqlite(project: contract.Project) -> None:
+    assert contract.check_database_url_required(contract.Run(project)).startswith("not applicable")

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The registry, and what is written from it.
 REGISTRY = {"generator/catalog.py", "templates/_shared/facts.jinja"}
 # The advisor's data: needs -> weighted reasons and option defaults per framework.
-ADVISOR_DATA = {"generator/advisor.py"}
+ADVISOR_DATA = {"generator/advisor.py", "generator/advice_reasons.py", "generator/advice_rules.py"}
 
 ALLOWLIST: dict[str, str] = {
     # Copier reads only its YAML: the `framework` choices, the titles in the `description`
@@ -40,13 +40,15 @@ ALLOWLIST: dict[str, str] = {
     "tests/test_bad_input.py": "cases about one framework's option or message",
     "tests/test_update.py": "update cases rendered with one framework",
     "tests/test_store.py": "a store case rendered with one framework",
+    "tests/test_deploy_checks.py": "deployment-file cases rendered with one framework each",
     "tests/test_contract.py": "the template whose migration a case breaks on purpose",
     "bench/run.py": "a usage example in the module's docstring",
 }
 
 
 def _is_documentation(path: str) -> bool:
-    return path.startswith("docs/") or path.endswith(".md")
+    # Recorded benchmark runs are documents too: what was measured, per framework.
+    return path.startswith(("docs/", "bench/results/")) or path.endswith(".md")
 
 
 def _belongs_to(path: str, name: str) -> bool:
