@@ -1303,9 +1303,26 @@ def run_case(
         return StepResult(name, ok, detail, time.monotonic() - started)
 
     def render() -> str:
-        render_project(
-            project.path, src_path=str(project.src_path), data=case.data, defaults=True, git=True
-        )
+        # The generator locks the dependencies with uv, which must find the project's
+        # Python, as it does on the machine of a user who chose that version.
+        version = str(case.answer("python_version") or "")
+        python = project.tools.interpreter(version) if version else None
+        saved = os.environ.get("UV_PYTHON")
+        if python:
+            os.environ["UV_PYTHON"] = python
+        try:
+            render_project(
+                project.path,
+                src_path=str(project.src_path),
+                data=case.data,
+                defaults=True,
+                git=True,
+            )
+        finally:
+            if saved is None:
+                os.environ.pop("UV_PYTHON", None)
+            else:
+                os.environ["UV_PYTHON"] = saved
         dotenv = project.path / ".env"
         if dotenv.exists():
             for line in dotenv.read_text().splitlines():
