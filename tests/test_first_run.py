@@ -165,7 +165,10 @@ def test_next_steps_work_as_printed(tmp_path: Path, name: str) -> None:
             continue
         run(command, cwd, env)
     production = steps[-1]
-    assert production == template.serve.format(port=DEFAULT_PORT), steps
+    # The registry's serve command, after its plain-HTTP loopback settings (serve_env).
+    prefix = " ".join(f"{key}={shlex.quote(value)}" for key, value in template.serve_env.items())
+    expected = template.serve.format(port=DEFAULT_PORT)
+    assert production == (f"{prefix} {expected}" if prefix else expected), steps
     answers = serve(production, port_of(production), cwd, env, template.hello_path, MISSING_PAGE)
     check_hello(template, answers, production)
     check_production(answers, production)
