@@ -169,15 +169,21 @@ def conflicted_files(project: Path) -> list[str]:
     be left when a change could not be merged at all; and any changed file with conflict
     markers counts too, whatever left them.
     """
-    unmerged = _git(project, "diff", "--name-only", "--diff-filter=U", "--relative")
-    rejects = _git(project, "ls-files", "--others", "--", "*.rej")
-    changed = _git(project, "diff", "--name-only", "--relative")
-    added = _git(project, "ls-files", "--others", "--exclude-standard")
-    found = set(unmerged.stdout.splitlines()) | set(rejects.stdout.splitlines())
-    for name in set(changed.stdout.splitlines()) | set(added.stdout.splitlines()):
+    # -z: git quotes paths with unusual characters (a template's `{% if ... "x" %}`
+    # folders, say) unless asked for NUL-separated names.
+    unmerged = _names(project, "diff", "--name-only", "-z", "--diff-filter=U", "--relative")
+    rejects = _names(project, "ls-files", "-z", "--others", "--", "*.rej")
+    changed = _names(project, "diff", "--name-only", "-z", "--relative")
+    added = _names(project, "ls-files", "-z", "--others", "--exclude-standard")
+    found = unmerged | rejects
+    for name in changed | added:
         if _has_conflict_markers(project / name):
             found.add(name)
     return sorted(name for name in found if name)
+
+
+def _names(project: Path, *args: str) -> set[str]:
+    return {name for name in _git(project, *args).stdout.split("\0") if name}
 
 
 def _uncommitted(project: Path) -> list[str]:

@@ -382,15 +382,19 @@ def test_a_failed_step_fails_and_a_passed_one_passes() -> None:
     assert step_outcome(contract.StepResult("mypy", True, "ok")) is None
 
 
-def test_the_progress_line_names_template_case_steps_and_time() -> None:
+@pytest.mark.parametrize(("ci", "outcome"), [("", "1 not run"), ("true", "1 failed (hadolint)")])
+def test_the_progress_line_names_template_case_steps_and_time(
+    ci: str, outcome: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import conftest  # the hooks that print it
 
+    monkeypatch.setenv("CI", ci)
     case = contract.Case(next(iter(TEMPLATES)), (("database", "sqlite"),))
     passed = contract.StepResult("render", True, "ok", 1.0)
     summary = case_summary(case, [passed, MISSING], 12.34)
     line = conftest._case_line(summary)
     assert line.startswith(f"contract {case.framework}: {case.id}: 2 steps, 1 passed")
-    assert "1 not run" in line
+    assert outcome in line
     assert line.endswith("12.3 s")
 
 

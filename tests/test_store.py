@@ -147,7 +147,7 @@ def test_the_real_shipped_template_goes_in_whole(data: Path, tmp_path: Path) -> 
     shipped = sorted(
         path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()
     )
-    assert git(repo, "ls-files").split("\n")[:-1] == shipped
+    assert git(repo, "ls-files", "-z").split("\0")[:-1] == shipped
     for name in shipped[:: max(1, len(shipped) // 10)]:
         assert (repo / name).read_bytes() == (root / name).read_bytes()
 
