@@ -242,35 +242,55 @@ def option_matrix(root: Path | None = None) -> dict[str, list[Case]]:
 # default, the full matrix still has a case for each value.
 DEFAULT_ONLY_WHEN_QUICK = frozenset({"license"})
 
+# Options every template shares whose other values the quick run takes in turns across
+# templates (one template on Python 3.12, the next on 3.13, ...): each value is tested
+# once per quick run, every template on every value in the full matrix.
+IN_TURNS_WHEN_QUICK = frozenset({"python_version"})
 
-def quick_cases(cases: list[Case]) -> list[Case]:
-    """A small subset in which every value of every option appears at least once, each in
-    the case closest to the defaults that has it (the defaults themselves when the
-    validators allow): a value is then tested on its own, so a machine without one
-    optional tool (say, one Python version) loses only that value's case, never the
-    coverage of another option (say, PostgreSQL)."""
+
+def quick_cases(cases: list[Case], turn: int = 0) -> list[Case]:
+    """A small subset of one template's cases in which every value of every option
+    appears: the defaults first, then, greedily, the case that takes the most values not
+    yet covered, until none is left. Values are combined into as few cases as the
+    validators allow, since a case costs a minute or more and a failure names its step.
+    An option in IN_TURNS_WHEN_QUICK contributes one other value, its `turn`-th; one in
+    DEFAULT_ONLY_WHEN_QUICK stays at its default."""
     if not cases:
         return []
     chosen = [next((case for case in cases if case.default), cases[0])]
     defaults = dict(chosen[0].options)
+    in_turn: dict[str, str] = {}
+    for key in IN_TURNS_WHEN_QUICK & defaults.keys():
+        values = dict.fromkeys(json.dumps(case.answer(key)) for case in cases)
+        others = [value for value in values if value != json.dumps(defaults[key])]
+        if others:
+            in_turn[key] = others[turn % len(others)]
 
-    def distance(case: Case) -> int:
-        return sum(defaults.get(key) != value for key, value in case.options)
+    def pairs(case: Case) -> set[tuple[str, str]]:
+        return {(key, json.dumps(value)) for key, value in case.options}
 
-    wanted = list(
-        dict.fromkeys(
-            (key, json.dumps(value))
-            for case in cases
-            for key, value in case.options
-            if key not in DEFAULT_ONLY_WHEN_QUICK or value == defaults.get(key)
+    def allowed(case: Case) -> bool:
+        return all(
+            json.dumps(case.answer(key)) in {json.dumps(defaults[key]), in_turn.get(key)}
+            for key in (DEFAULT_ONLY_WHEN_QUICK | IN_TURNS_WHEN_QUICK) & defaults.keys()
         )
-    )
-    for key, value in wanted:
-        having = [case for case in cases if json.dumps(case.answer(key)) == value]
-        best = min(having, key=distance)  # min keeps the first of equals: copier.yml order
-        if best not in chosen:
-            chosen.append(best)
+
+    candidates = [case for case in cases if allowed(case)]
+    wanted = set().union(*(pairs(case) for case in candidates)) - pairs(chosen[0])
+    while wanted:
+        # max keeps the first of equals: copier.yml order
+        best = max(candidates, key=lambda case: len(pairs(case) & wanted))
+        chosen.append(best)
+        wanted -= pairs(best)
     return chosen
+
+
+def quick_matrix(matrix: Mapping[str, list[Case]]) -> dict[str, list[Case]]:
+    """quick_cases for every template, the turns following the templates' order."""
+    return {
+        framework: quick_cases(cases, turn)
+        for turn, (framework, cases) in enumerate(matrix.items())
+    }
 
 
 def snapshot_template(root: Path, dest: Path) -> Path:
@@ -1126,8 +1146,7 @@ def check_database_url_required(run: Run, timeout: float = SERVER_START_TIMEOUT)
 def _schemathesis_cases() -> frozenset[str]:
     """schemathesis runs on each template's default case and first quick PostgreSQL case."""
     chosen: set[str] = set()
-    for cases in option_matrix().values():
-        quick = quick_cases(cases)
+    for quick in quick_matrix(option_matrix()).values():
         postgresql = [case.id for case in quick if case.answer("database") == "postgresql"]
         chosen.update([quick[0].id, *postgresql[:1]])
     return frozenset(chosen)

@@ -27,7 +27,7 @@ from generator.catalog import TEMPLATES
 from generator.render import template_root
 
 MATRIX = contract.option_matrix()
-QUICK = {case.id for cases in MATRIX.values() for case in contract.quick_cases(cases)}
+QUICK = {case.id for cases in contract.quick_matrix(MATRIX).values() for case in cases}
 
 
 def _params() -> list[object]:
@@ -324,17 +324,25 @@ def test_matrix_is_derived_from_copier_yml() -> None:
         assert len(ids) == len(set(ids)), framework
         quick = [case for case in cases if case.id in QUICK]
         assert {case.answer("database") for case in quick} == {"sqlite", "postgresql"}
-        # Each value on its own, every other option at its default where the validators
-        # allow: PostgreSQL is tested on the default Python, whichever others are missing.
+        # Every value of every option in the template's own quick cases, except those the
+        # quick run keeps at their default or takes in turns across templates.
         defaults = dict(cases[0].options)
+        taken = {(key, repr(value)) for case in quick for key, value in case.options}
         for case in cases:
             for key, value in case.options:
-                if key in contract.DEFAULT_ONLY_WHEN_QUICK and value != defaults[key]:
-                    assert case.id not in QUICK, (framework, key, value)
-                    continue
-                alone = {**defaults, key: value}
-                if any(dict(other.options) == alone for other in cases):
-                    assert any(dict(q.options) == alone for q in quick), (framework, key, value)
+                if key in contract.DEFAULT_ONLY_WHEN_QUICK:
+                    assert value == defaults[key] or case.id not in QUICK, (framework, key)
+                elif key not in contract.IN_TURNS_WHEN_QUICK:
+                    assert (key, repr(value)) in taken, (framework, key, value)
+    # Values taken in turns: each in some template's quick cases, never twice in one.
+    for key in contract.IN_TURNS_WHEN_QUICK:
+        every = {repr(case.answer(key)) for cases in MATRIX.values() for case in cases}
+        quick_values = [
+            {repr(case.answer(key)) for case in cases if case.id in QUICK}
+            for cases in MATRIX.values()
+        ]
+        assert set().union(*quick_values) == every, key
+        assert all(len(values) <= 2 for values in quick_values), key
 
 
 def test_matrix_follows_new_questions(tmp_path: Path) -> None:
@@ -385,13 +393,42 @@ broker:
         "beta-database=postgresql-cache=True-broker=redis",
     ]
     assert [case.default for case in matrix["beta"]] == [True, False, False, False, False]
-    quick = contract.quick_cases(matrix["beta"])
-    assert quick[0].default
-    assert {value for case in quick for value in case.data.values()} >= {
-        "sqlite",
-        "postgresql",
-        True,
-        False,
-        "none",
-        "redis",
+    # The defaults, then the case with the most values not yet taken, until none is left.
+    assert [case.id for case in contract.quick_cases(matrix["beta"])] == [
+        "beta-database=sqlite-cache=False",
+        "beta-database=postgresql-cache=True-broker=none",
+        "beta-database=postgresql-cache=True-broker=redis",
+    ]
+
+
+def test_quick_cases_take_python_versions_in_turns() -> None:
+    """Three templates, three Pythons: the first template's quick cases add 3.12, the
+    second's 3.13, the third's 3.12 again; the license stays at its default."""
+
+    def cases(framework: str) -> list[contract.Case]:
+        return [
+            contract.Case(
+                framework,
+                (("license", lic), ("python_version", version), ("database", database)),
+                default=(lic, version, database) == ("MIT", "3.11", "sqlite"),
+            )
+            for lic in ("MIT", "Apache-2.0")
+            for version in ("3.11", "3.12", "3.13")
+            for database in ("sqlite", "postgresql")
+        ]
+
+    quick = contract.quick_matrix({name: cases(name) for name in ("a", "b", "c")})
+    assert {name: [case.id for case in chosen] for name, chosen in quick.items()} == {
+        "a": [
+            "a-license=MIT-python_version=3.11-database=sqlite",
+            "a-license=MIT-python_version=3.12-database=postgresql",
+        ],
+        "b": [
+            "b-license=MIT-python_version=3.11-database=sqlite",
+            "b-license=MIT-python_version=3.13-database=postgresql",
+        ],
+        "c": [
+            "c-license=MIT-python_version=3.11-database=sqlite",
+            "c-license=MIT-python_version=3.12-database=postgresql",
+        ],
     }
