@@ -279,3 +279,30 @@ def read_answers(project: Path) -> dict[str, Any]:
         return {}
     loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     return loaded if isinstance(loaded, dict) else {}
+
+
+def first_answer_problem(
+    questions: Mapping[str, Mapping[str, Any]],
+    answers: Mapping[str, Any],
+    *,
+    folder_name: str,
+    defaults: bool,
+) -> str | None:
+    """The one error to stop on before any prompt or file, or None. Without --defaults, what
+    is not given will be asked, with the same validators; without a framework yet, its
+    own questions are checked later. With --defaults, a default derived from the answers
+    can be wrong too: the message then says how to choose."""
+    errors = validate_answers(questions, answers, folder_name=folder_name)
+    if not defaults:
+        errors = {key: error for key, error in errors.items() if key in answers}
+    if "framework" not in answers and not defaults:
+        errors = {key: error for key, error in errors.items() if "when" not in questions[key]}
+    errors = {
+        key: error if error.startswith(key) else f"{key}: {error}" for key, error in errors.items()
+    }
+    given = [error for key, error in errors.items() if key in answers]
+    if given:
+        return " ".join(given)
+    for key, error in errors.items():
+        return f"{error} Choose one with --data {key}=VALUE."
+    return None

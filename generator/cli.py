@@ -21,7 +21,6 @@ from generator.advisor import NEEDS  # plain data, cheap: the help texts list th
 from generator.catalog import names_text
 
 if TYPE_CHECKING:
-    from generator.catalog import Template
     from generator.store import StoreVersion
     from generator.update import UpdateResult
 
@@ -239,25 +238,16 @@ def _check_answers(
     *,
     defaults: bool,
 ) -> None:
-    """One clear error before any prompt or file if a given (or, with --defaults, derived)
-    answer is invalid. Without a framework yet, its own questions are checked later."""
+    """One clear error before any prompt or file if an answer is invalid."""
     from generator import answers as answer_checks
 
     if questions is None:
         return
-    errors = answer_checks.validate_answers(questions, answers, folder_name=dest.absolute().name)
-    if not defaults:  # what is not given will be asked, with the same validators
-        errors = {key: error for key, error in errors.items() if key in answers}
-    if "framework" not in answers and not defaults:
-        errors = {key: error for key, error in errors.items() if "when" not in questions[key]}
-    errors = {
-        key: error if error.startswith(key) else f"{key}: {error}" for key, error in errors.items()
-    }
-    given = [error for key, error in errors.items() if key in answers]
-    if given:
-        _fail(" ".join(given), EXIT_USAGE)
-    for key, error in errors.items():  # a default derived from the answers (--defaults)
-        _fail(f"{error} Choose one with --data {key}=VALUE.", EXIT_USAGE)
+    problem = answer_checks.first_answer_problem(
+        questions, answers, folder_name=dest.absolute().name, defaults=defaults
+    )
+    if problem:
+        _fail(problem, EXIT_USAGE)
 
 
 def _local_questions(source: str) -> dict[str, dict[str, Any]] | None:
@@ -269,34 +259,10 @@ def _local_questions(source: str) -> dict[str, dict[str, Any]] | None:
 
 
 def _print_next_steps(project: Path) -> None:
-    from generator import answers, catalog
+    from generator import next_steps
 
-    recorded = answers.read_answers(project)
-    template = catalog.TEMPLATES.get(str(recorded.get("framework")))
-    typer.echo(f"Created {project}" + (f" ({template.title})." if template else "."))
-    if template is None:
-        return
-    for line in next_steps(project, template):
+    for line in next_steps.report(project):
         typer.echo(line)
-
-
-def next_steps(project: Path, template: Template) -> list[str]:
-    """What to run in a new project, each command as the registry gives it. The server
-    runs with production settings on loopback (the registry's serve_env: plain HTTP, as
-    behind a TLS proxy)."""
-    import shlex
-
-    env = " ".join(f"{key}={shlex.quote(value)}" for key, value in template.serve_env.items())
-    serve = template.serve.format(port=8000)
-    return [
-        "Next steps:",
-        f"  cd {shlex.quote(str(project))}",
-        "  uv sync",
-        f"  {template.migrate}",
-        "  uv run pytest",
-        "Production server on http://127.0.0.1:8000 (plain HTTP, for a TLS proxy in front):",
-        f"  {env} {serve}" if env else f"  {serve}",
-    ]
 
 
 @app.command(cls=_NeedsHelp)

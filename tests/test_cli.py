@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from generator import __version__, advisor, catalog, launcher, render
-from generator.cli import GETTING_STARTED, next_steps
+from generator.cli import GETTING_STARTED
+from generator.next_steps import next_steps
 
 
 def run_cli(
