@@ -9,6 +9,7 @@ the template's own Jinja options (`_envops`) and Copier's default filters.
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 import importlib
 from collections.abc import Mapping
 from functools import cached_property
@@ -24,6 +25,11 @@ from generator.sources import ANSWERS_FILE
 # Filters every Copier template can use (Copier loads them into each environment).
 _COPIER_EXTENSIONS = ("jinja2_ansible_filters.AnsibleCoreFiltersExtension",)
 _UNDEFINED_CLASSES = {"jinja2.Undefined", "jinja2.StrictUndefined"}
+
+
+# Copier reads `_external_data` files from the destination; a new project has none yet,
+# so each is empty (a template's default can tell a new project from an update this way).
+NEW_PROJECT_DATA: Mapping[str, Any] = defaultdict(dict)
 
 
 def load_config(root: Path) -> dict[str, Any]:
@@ -138,7 +144,7 @@ def validate_answers(
         except Exception as error:
             return str(error) or type(error).__name__
 
-    context: dict[str, Any] = {"_folder_name": folder_name}
+    context: dict[str, Any] = {"_folder_name": folder_name, "_external_data": NEW_PROJECT_DATA}
     errors: dict[str, str] = {}
     for key, question in questions.items():
         applies = "when" not in question or copier_bool(render(question["when"], context))

@@ -43,6 +43,7 @@ from devtools.processes import (
     stop_process_group,
     wait_until_ready,
 )
+from generator.answers import NEW_PROJECT_DATA
 from generator.catalog import TEMPLATES, Template
 from generator.render import load_questions, render_project, template_root
 
@@ -181,7 +182,11 @@ def _expand(
     With `defaults_only`, the one combination in which every question takes its default.
     """
     env = _jinja()
-    start = {"_folder_name": PROJECT_DIR_NAME, "framework": framework}
+    start = {
+        "_folder_name": PROJECT_DIR_NAME,
+        "_external_data": NEW_PROJECT_DATA,
+        "framework": framework,
+    }
     partials: list[tuple[dict[str, Any], dict[str, Any]]] = [(start, {})]
     for name, question in questions.items():
         if name == "framework":
