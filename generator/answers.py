@@ -9,8 +9,8 @@ the template's own Jinja options (`_envops`) and Copier's default filters.
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 import importlib
+from collections import defaultdict
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
