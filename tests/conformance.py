@@ -188,11 +188,20 @@ class Session:
         self.replies: list[Reply] = []
 
     def send(
-        self, method: str, path: str, payload: Any = None, *, raw: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        payload: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: bool | None = None,
     ) -> Reply:
+        """One request; the target's credentials go with writes unless `auth` says."""
         body = raw if raw is not None else None if payload is None else json.dumps(payload).encode()
+        with_credentials = method in WRITE_METHODS if auth is None else auth
         try:
-            reply = request(self.target, method, path, body, auth=method in WRITE_METHODS)
+            reply = request(self.target, method, path, body, auth=with_credentials, headers=headers)
         except (OSError, http.client.HTTPException) as error:
             self.problems.append(f"{method} {path}: no answer ({type(error).__name__}: {error})")
             return Reply(method, path, 0, [], b"")
