@@ -37,7 +37,7 @@ import subprocess
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,7 +49,8 @@ DEFAULT_FAILURE_WINDOW = 900
 DEFAULT_TOKEN_MINUTES = 30
 USER_KEYS = {"id", "email"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-# An Argon2id hash in the PHC string format; Django's hasher prefixes its name (`argon2`).
+# An Argon2id hash in the PHC string format, which a framework's hasher may prefix with its
+# own name (`argon2$argon2id$...`).
 ARGON2ID = re.compile(
     r"^(argon2)?\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$"
 )
@@ -156,7 +157,6 @@ class Accounts:
     failure_limit: int = DEFAULT_FAILURE_LIMIT
     failure_window: int = DEFAULT_FAILURE_WINDOW
     token_minutes: int = DEFAULT_TOKEN_MINUTES
-    users_made: list[str] = field(default_factory=list)
 
     def path(self, suffix: str) -> str:
         return f"{self.target.api_base}{suffix}"
@@ -198,24 +198,26 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def register(session: Session, accounts: Accounts, user: User) -> Reply:
+def register(session: Session, user: User) -> Reply:
     payload = {"email": user.email, "password": user.password}
-    reply = session.send("POST", accounts.path("/auth/register"), payload, auth=False)
+    path = f"{session.target.api_base}/auth/register"
+    reply = session.send("POST", path, payload, auth=False)
     body = reply.json()
     if reply.status == 201 and isinstance(body, dict) and _is_int(body.get("id")):
         user.id = body["id"]
-        accounts.users_made.append(user.email)
     return reply
 
 
-def token_request(session: Session, accounts: Accounts, email: str, password: str) -> Reply:
+def token_request(session: Session, email: str, password: str) -> Reply:
+    """The OAuth2 password form: `username` is the email."""
     form = urllib.parse.urlencode({"username": email, "password": password}).encode()
-    return session.send("POST", accounts.path("/auth/token"), raw=form, headers=FORM, auth=False)
+    path = f"{session.target.api_base}/auth/token"
+    return session.send("POST", path, raw=form, headers=FORM, auth=False)
 
 
-def sign_in(session: Session, accounts: Accounts, user: User) -> str | None:
+def sign_in(session: Session, user: User) -> str | None:
     """The user's token, or None (the problem noted)."""
-    reply = token_request(session, accounts, user.email, user.password)
+    reply = token_request(session, user.email, user.password)
     body = reply.json()
     if not session.expect(reply, 200, "a token for the right email and password"):
         return None
@@ -226,13 +228,13 @@ def sign_in(session: Session, accounts: Accounts, user: User) -> str | None:
     return user.token
 
 
-def new_user(session: Session, accounts: Accounts, label: str) -> User | None:
+def new_user(session: Session, label: str) -> User | None:
     """A registered user with a token, or None (the problem noted)."""
     user = User(fresh_email(label), secrets.token_urlsafe(12))
-    reply = register(session, accounts, user)
+    reply = register(session, user)
     if not session.expect(reply, 201, f"register {label}") or user.id is None:
         return None
-    return user if sign_in(session, accounts, user) else None
+    return user if sign_in(session, user) else None
 
 
 def _is_int(value: Any) -> bool:
@@ -261,7 +263,7 @@ def _invalid(session: Session, accounts: Accounts, payload: Any, field_name: str
 def check_register(accounts: Accounts) -> str:
     session = Session(accounts.target)
     user = User(fresh_email("ann"), "p" * 8)  # the shortest password allowed
-    reply = register(session, accounts, user)
+    reply = register(session, user)
     if session.expect(reply, 201, "register with an 8-character password"):
         body = reply.json()
         if not isinstance(body, dict) or set(body) != USER_KEYS:
@@ -282,7 +284,7 @@ def check_register(accounts: Accounts) -> str:
         )
         session.expect(again, 409, f"register {other!r}, the same email in another case")
     longest = User(fresh_email("bo"), "l" * 128)
-    session.expect(register(session, accounts, longest), 201, "a 128-character password")
+    session.expect(register(session, longest), 201, "a 128-character password")
 
     email = fresh_email("cy")
     for bad_email in ("not-an-email", "ann@localhost", "@example.com", "ann@", "a@b@c.io"):
@@ -313,18 +315,18 @@ def check_register(accounts: Accounts) -> str:
 def check_token(accounts: Accounts) -> str:
     session = Session(accounts.target)
     user = User(fresh_email("dee"), secrets.token_urlsafe(12))
-    if not session.expect(register(session, accounts, user), 201, "register"):
+    if not session.expect(register(session, user), 201, "register"):
         return session.finish("")
-    reply = token_request(session, accounts, user.email, user.password)
+    reply = token_request(session, user.email, user.password)
     if session.expect(reply, 200, "token with the OAuth2 password form"):
         body = reply.json()
         if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
             session.note(f"{reply}: no access_token string")
         elif body.get("token_type") != "bearer":
             session.note(f"{reply}: token_type {body.get('token_type')!r}, expected 'bearer'")
-    wrong = token_request(session, accounts, user.email, user.password + "x")
+    wrong = token_request(session, user.email, user.password + "x")
     expect_bearer_401(session, wrong, "token with a wrong password")
-    unknown = token_request(session, accounts, fresh_email("nobody"), user.password)
+    unknown = token_request(session, fresh_email("nobody"), user.password)
     expect_bearer_401(session, unknown, "token for an unknown email")
     if wrong.status == unknown.status == 401 and (
         (wrong.json(), wrong.body if wrong.json() is None else b"")
@@ -376,7 +378,7 @@ def read_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
 def check_me_and_tokens(accounts: Accounts) -> str:
     session = Session(accounts.target)
     me = accounts.path("/users/me")
-    user = new_user(session, accounts, "eve")
+    user = new_user(session, "eve")
     if user is None or user.token is None:
         return session.finish("")
     reply = session.send("GET", me, headers=bearer(user.token))
@@ -441,8 +443,8 @@ def check_item_ownership(accounts: Accounts) -> str:
     items = accounts.target.items()
     anonymous = session.send("POST", items, {"name": "anonymous"}, auth=False)
     expect_bearer_401(session, anonymous, "create an item without a token")
-    owner = new_user(session, accounts, "olga")
-    other = new_user(session, accounts, "pat")
+    owner = new_user(session, "olga")
+    other = new_user(session, "pat")
     if owner is None or other is None or owner.token is None or other.token is None:
         return session.finish("")
     created = session.send("POST", items, {"name": "owned"}, headers=bearer(owner.token))
@@ -490,28 +492,28 @@ def check_login_failures(accounts: Accounts) -> str:
     session = Session(accounts.target)
     limit = accounts.failure_limit
     user = User(fresh_email("quinn"), secrets.token_urlsafe(12))
-    if not session.expect(register(session, accounts, user), 201, "register"):
+    if not session.expect(register(session, user), 201, "register"):
         return session.finish("")
     for attempt in range(1, limit + 1):
-        failed = token_request(session, accounts, user.email, "wrong-" + user.password)
+        failed = token_request(session, user.email, "wrong-" + user.password)
         expect_bearer_401(session, failed, f"wrong password {attempt} of {limit}")
-    blocked = token_request(session, accounts, user.email, user.password)
+    blocked = token_request(session, user.email, user.password)
     retry = blocked.header("Retry-After") or ""
     if session.expect(blocked, 429, f"the right password after {limit} failures"):
         if not retry.isdigit():
             session.note(f"{blocked}: Retry-After {retry!r} is not a number of seconds")
         elif not 1 <= int(retry) <= accounts.failure_window:
             session.note(f"{blocked}: Retry-After {retry} is outside 1..{accounts.failure_window}")
-    again = token_request(session, accounts, user.email, "wrong-" + user.password)
+    again = token_request(session, user.email, "wrong-" + user.password)
     session.expect(again, 429, "a wrong password while blocked")
 
     # A success clears the count: twice just under the limit, a success between.
     cleared = User(fresh_email("rex"), secrets.token_urlsafe(12))
-    if limit > 1 and session.expect(register(session, accounts, cleared), 201, "register"):
+    if limit > 1 and session.expect(register(session, cleared), 201, "register"):
         for round_ in (1, 2):
             for _ in range(limit - 1):
-                token_request(session, accounts, cleared.email, "wrong-" + cleared.password)
-            ok = token_request(session, accounts, cleared.email, cleared.password)
+                token_request(session, cleared.email, "wrong-" + cleared.password)
+            ok = token_request(session, cleared.email, cleared.password)
             session.expect(
                 ok, 200, f"the right password after {limit - 1} failures (round {round_})"
             )
@@ -524,7 +526,7 @@ def check_login_failures(accounts: Accounts) -> str:
 def check_password_hash(accounts: Accounts) -> str:
     session = Session(accounts.target)
     user = User(fresh_email("sam"), secrets.token_urlsafe(12))
-    if not session.expect(register(session, accounts, user), 201, "register"):
+    if not session.expect(register(session, user), 201, "register"):
         return session.finish("")
     found = [
         (table, row)

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -1169,19 +1170,23 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
         postgresql=project.postgresql,
         log=server.log,
         sqlite_files=project.sqlite_files(),
+        accounts=bool(project.case.answer("auth")),
     )
 
     def api_user() -> str:
-        target.credentials = conformance.create_api_user(
+        if target.accounts:
+            return _bearer_for_writes(run, target)
+        credentials = conformance.create_api_user(
             template.api_user_setup,
             template.api_user_env,
             lambda command, extra: project.run(
                 command, env=project.production_env(run.database_url, **extra)
             ),
         )
-        if target.credentials is None:
+        if credentials is None:
             return "writes need no user"
-        return f"created {target.credentials[0]} with `{template.api_user_setup}`"
+        target.authorization = conformance.basic_authorization(credentials)
+        return f"created {credentials[0]} with `{template.api_user_setup}`"
 
     def schemathesis() -> str:
         if project.case.id not in _schemathesis_cases():
@@ -1210,6 +1215,29 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
         name: _client_step(check)
         for name, check in zip(conformance.STEP_NAMES, checks, strict=True)
     }
+
+
+def _bearer_for_writes(run: Run, target: conformance.Target) -> str:
+    """With accounts: a user registered over HTTP, whose token the conformance checks send
+    with writes; then the registry's command-line user, which must get a token too."""
+    project, template = run.project, run.project.template
+    session = conformance.Session(target)
+    writer = accounts_checks.new_user(session, "writer")
+    if writer is None or writer.token is None:
+        raise conformance.CheckFailed("no user for writes:\n" + "\n".join(session.problems))
+    target.authorization = f"Bearer {writer.token}"
+    said = f"registered {writer.email} over HTTP, writes send its bearer token"
+    if not template.create_user:
+        return said
+    first = accounts_checks.User(accounts_checks.fresh_email("first"), secrets.token_urlsafe(12))
+    command = template.create_user.format(email=shlex.quote(first.email))
+    extra = {
+        key: value.format(email=first.email, password=first.password)
+        for key, value in template.create_user_env.items()
+    }
+    project.run(command, env=project.production_env(run.database_url, **extra))
+    accounts_checks.sign_in(session, first)
+    return session.finish(f"{said}; `{template.create_user}` made {first.email}, who got a token")
 
 
 def _client_step(check: Callable[[], str]) -> Callable[[], str]:

@@ -97,7 +97,7 @@ class Service:
         digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 1000)
         if self.broken("hash-pbkdf2"):
             return f"pbkdf2_sha256$1000${_phc64(salt)}${_phc64(digest)}"
-        prefix = "argon2" if self.broken("django-hash-prefix") else ""
+        prefix = "argon2" if self.broken("hasher-name-prefix") else ""
         return f"{prefix}$argon2id$v=19$m=65536,t=3,p=4${_phc64(salt)}${_phc64(digest)}"
 
     @staticmethod
@@ -385,8 +385,8 @@ def test_the_auth_off_check_fails_a_service_with_accounts(tmp_path: Path) -> Non
     assert "create without a token" in message
 
 
-def test_djangos_argon2_hash_prefix_is_accepted(tmp_path: Path) -> None:
-    with serving(tmp_path, ["django-hash-prefix"]) as accounts:
+def test_an_argon2id_hash_prefixed_with_the_hashers_name_is_accepted(tmp_path: Path) -> None:
+    with serving(tmp_path, ["hasher-name-prefix"]) as accounts:
         assert "argon2$argon2id$" in accounts_checks.check_password_hash(accounts)
 
 
@@ -481,3 +481,19 @@ def test_the_postgresql_reader_finds_a_users_row(postgres_url: str) -> None:
         {"id": 1, "email": "Ann@Example.com", "password": stored}
     ]
     assert database.rows_containing("users", "bob@example.com") == []
+
+
+def test_the_conformance_checks_send_the_targets_bearer_token_with_writes(tmp_path: Path) -> None:
+    with serving(tmp_path) as accounts:
+        target = accounts.target
+        session = conformance.Session(target)
+        writer = accounts_checks.new_user(session, "writer")
+        assert writer is not None
+        assert writer.token is not None
+        target.authorization = f"Bearer {writer.token}"
+        target.accounts = True
+        created = session.send("POST", target.items(), {"name": "written"})
+        assert created.status == 201, created
+        assert set(created.json()) == target.item_keys == conformance.ITEM_KEYS | {"owner_id"}
+        assert session.send("POST", target.items(), {"name": "x"}, auth=False).status == 401
+        assert session.send("GET", target.items(f"/{created.json()['id']}")).status == 200
