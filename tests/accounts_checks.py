@@ -264,6 +264,9 @@ def check_register(accounts: Accounts) -> str:
     session = Session(accounts.target)
     user = User(fresh_email("ann"), "p" * 8)  # the shortest password allowed
     reply = register(session, user)
+    if reply.status == 404:  # no accounts routes: the rest would say the same again
+        session.expect(reply, 201, "register")
+        return session.finish("")
     if session.expect(reply, 201, "register with an 8-character password"):
         body = reply.json()
         if not isinstance(body, dict) or set(body) != USER_KEYS:

@@ -373,6 +373,15 @@ def test_a_service_without_accounts_passes_the_auth_off_check(tmp_path: Path) ->
     assert "open writes" in summary
 
 
+def test_a_service_without_accounts_routes_fails_register_once(tmp_path: Path) -> None:
+    with (
+        serving(tmp_path, auth=False) as accounts,
+        pytest.raises(conformance.CheckFailed) as failed,
+    ):
+        accounts_checks.check_register(accounts)
+    assert str(failed.value).startswith("1 problem(s):\n- register: POST /auth/register -> 404")
+
+
 def test_the_auth_off_check_fails_a_service_with_accounts(tmp_path: Path) -> None:
     with (
         serving(tmp_path) as accounts,
