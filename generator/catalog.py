@@ -54,8 +54,6 @@ class Template:
     # With `auth=false`, API writes that still need a user: a command run in the project
     # that creates one, and its environment, in which `{username}` and `{password}` name
     # the user (HTTP Basic). Empty when writes are open.
-    api_user_setup: str = ""
-    api_user_env: dict[str, str] = field(default_factory=dict)
     # With `auth=true`: the command the README gives to create a user (the first one) from
     # the command line, and the environment that makes it ask nothing; `{email}` and
     # `{password}` stand for the user's.
@@ -114,12 +112,6 @@ TEMPLATES: dict[str, Template] = {
             signs_with_secret_key=True,
             cookie_path="/admin/login/",  # the CSRF cookie of the login form
             hsts=True,  # SecurityMiddleware
-            api_user_setup="uv run python manage.py createsuperuser --noinput",
-            api_user_env={
-                "DJANGO_SUPERUSER_USERNAME": "{username}",
-                "DJANGO_SUPERUSER_EMAIL": "{username}",
-                "DJANGO_SUPERUSER_PASSWORD": "{password}",
-            },
             create_user="uv run python manage.py createsuperuser --noinput",
             create_user_env={
                 "DJANGO_SUPERUSER_USERNAME": "{email}",  # where the user model has one

@@ -16,19 +16,17 @@ docs/resource-contract.md; the module knows no framework by name.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import http.client
 import json
 import os
 import re
-import secrets
 import socket
 import sqlite3
 import subprocess
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,11 +125,6 @@ class Reply:
 
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def basic_authorization(credentials: tuple[str, str]) -> str:
-    """The Authorization header value of HTTP Basic for (username, password)."""
-    return "Basic " + base64.b64encode(":".join(credentials).encode()).decode()
 
 
 def request(
@@ -680,29 +673,6 @@ def check_production_log(target: Target) -> str:
         f"{lines} log lines, {logged} traceback(s), each inside a JSON line; "
         f"{len(target.server_errors)} unhandled error(s) met"
     )
-
-
-# --- the API user -----------------------------------------------------------------------------
-
-
-def create_api_user(
-    command: str,
-    env_template: Mapping[str, str],
-    run: Callable[[str, dict[str, str]], object],
-) -> tuple[str, str] | None:
-    """Run the registry's user-creation command with a fresh name and password; None
-    when the service's writes need no user."""
-    if not command:
-        return None
-    # An email address, so that it also logs in where the email is the user name.
-    username = f"conform{secrets.token_hex(4)}@example.com"
-    password = secrets.token_urlsafe(18)
-    env = {
-        key: value.format(username=username, password=password)
-        for key, value in env_template.items()
-    }
-    run(command, env)
-    return username, password
 
 
 # --- schemathesis -----------------------------------------------------------------------------

@@ -406,26 +406,6 @@ def test_an_unhandled_error_met_by_a_check_is_remembered(tmp_path: Path) -> None
             conformance.check_production_log(running.target)
 
 
-def test_the_api_user_gets_a_fresh_name_and_password() -> None:
-    calls: list[tuple[str, dict[str, str]]] = []
-    user = conformance.create_api_user(
-        "make-user --noinput",
-        {"USER_NAME": "{username}", "USER_PASSWORD": "{password}", "MAIL": "{username}@x.test"},
-        lambda command, env: calls.append((command, env)),
-    )
-    assert user is not None
-    username, password = user
-    assert calls == [
-        (
-            "make-user --noinput",
-            {"USER_NAME": username, "USER_PASSWORD": password, "MAIL": f"{username}@x.test"},
-        )
-    ]
-    assert len(password) >= 16
-    assert conformance.create_api_user("", {}, lambda command, env: calls.append(("", env))) is None
-    assert len(calls) == 1
-
-
 # --- schemathesis ---------------------------------------------------------------------------
 
 
