@@ -231,12 +231,12 @@ TEMPLATES: dict[str, Template] = {
             docs_path="/schema",
             schema_path="/schema/openapi.json",
             api_base="",
-            serve="uv run uvicorn app:app --host 127.0.0.1 --port {port} --workers 2",
+            # `serve` (the project's script) checks the settings, then runs uvicorn app:app.
+            serve="uv run serve --host 127.0.0.1 --port {port} --workers 2",
             migrate="uv run litestar database upgrade --no-prompt",
             dev="uv run litestar run --reload",
             docker_cmd=(
-                "uvicorn",
-                "app:app",
+                "serve",
                 "--host",
                 "0.0.0.0",  # noqa: S104 - inside the container
                 "--port",

@@ -9,12 +9,14 @@
 """
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.exceptions.responses import create_debug_response, create_exception_response
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -29,6 +31,19 @@ EXCERPT_CHARS = 200
 # answer in time (OperationalError covers "database is locked" on SQLite). OSError covers
 # refused connections and timeouts (TimeoutError is one) that drivers raise as is.
 UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError, OSError)
+
+
+@dataclass
+class ErrorBody:
+    """The body of every error response."""
+
+    status_code: int
+    detail: str
+
+
+def error_spec(description: str) -> ResponseSpec:
+    """An error response for the OpenAPI document: its status code's description and body."""
+    return ResponseSpec(data_container=ErrorBody, description=description, generate_examples=False)
 
 
 def database_unavailable(exc: BaseException) -> BaseException | None:
