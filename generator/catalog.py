@@ -352,7 +352,8 @@ def facts_jinja() -> str:
         "{%- set schema_path = facts.schema -%}\n"
         "{%- set api_base = facts.api_base -%}\n"
         "{%- set docker_cmd = facts.docker_cmd -%}\n"
-        "{%- set signs_with_secret_key = facts.signs_with_secret_key -%}\n"
+        # Accounts sign their tokens with SECRET_KEY in every template.
+        "{%- set signs_with_secret_key = facts.signs_with_secret_key or auth -%}\n"
         "{%- set dev_in_container = facts.dev_in_container -%}\n"
         "{%- set deploy_settings = facts.deploy_settings -%}\n"
     )
