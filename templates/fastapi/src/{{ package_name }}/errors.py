@@ -30,7 +30,7 @@ class ErrorMessage(BaseModel):
     detail: str | list[dict[str, Any]]
 
 
-def _documented(description: str) -> dict[str, Any]:
+def documented(description: str) -> dict[str, Any]:
     # Always JSON, also on a route whose own answers are another type (event streams).
     schema = ErrorMessage.model_json_schema()
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -38,14 +38,14 @@ def _documented(description: str) -> dict[str, Any]:
 
 # The errors routes may answer, for their OpenAPI documentation: `responses=...`.
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
-    413: _documented("Request body larger than MAX_REQUEST_BYTES"),
+    413: documented("Request body larger than MAX_REQUEST_BYTES"),
 }
 BODY_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _documented("Body not JSON, or nested too deep"),
+    400: documented("Body not JSON, or nested too deep"),
     **COMMON_ERRORS,
 }
 DATABASE_ERRORS: dict[int | str, dict[str, Any]] = {
-    503: _documented("Database busy or unreachable"),
+    503: documented("Database busy or unreachable"),
 }
 
 # Longest piece of a client's input repeated back in a validation error.
