@@ -5,6 +5,8 @@ import warnings
 
 from django.core.asgi import get_asgi_application
 
+from config.request_log import RequestLogASGI
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # WhiteNoise answers static files with a synchronous file iterator, which Django then reads
@@ -13,4 +15,5 @@ warnings.filterwarnings(
     "ignore", message="StreamingHttpResponse must consume synchronous iterators"
 )
 
-application = get_asgi_application()
+# Around all of Django, errors included: the request id and the request's one log line.
+application = RequestLogASGI(get_asgi_application())
