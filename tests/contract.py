@@ -1221,6 +1221,21 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
     }
 
 
+def check_request_log(server: Server, path: str) -> str:
+    """One JSON line per request, with its id, in the production server's output."""
+
+    def read_log() -> str:
+        try:
+            return server.log.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    try:
+        return deploy_checks.check_request_log(server.base, path, read_log)
+    except deploy_checks.CheckFailed as failure:
+        raise StepFailed(str(failure)) from None
+
+
 def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, Callable[[], str]]]:
     """The deployment checks (tests/deploy_checks.py) named in `names`, as steps."""
 
@@ -1277,6 +1292,7 @@ STEP_NAMES = (
     "secure cookies and HSTS",
     "CORS",
     *conformance.STEP_NAMES,
+    deploy_checks.REQUEST_LOG_STEP,
     "SECRET_KEY required in production",
     "DATABASE_URL required for PostgreSQL",
 )
@@ -1398,6 +1414,7 @@ def run_case(
         "secure cookies and HSTS",
         "CORS",
         *conformance.STEP_NAMES,
+        deploy_checks.REQUEST_LOG_STEP,
     )
     if aborted is not None or serve_needs is not None:
         yield step("serve", lambda: "", needs=serve_needs)
@@ -1426,6 +1443,9 @@ def run_case(
                 "secure cookies and HSTS": lambda: check_cookies_and_hsts(run, server),
                 "CORS": lambda: check_cors(run, server),
                 **_conformance_steps(run, server),
+                deploy_checks.REQUEST_LOG_STEP: lambda: check_request_log(
+                    server, case.template.hello_path
+                ),
             }
             for name in server_steps:
                 yield step(name, checks[name], needs=None if started.ok else "serve did not pass")
