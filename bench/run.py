@@ -1,6 +1,6 @@
 """Run the benchmarks, print a table and write it as JSON (and Markdown).
 
-    uv run python bench/run.py                      # all five, 6-8 minutes on 2 cores
+    uv run python bench/run.py                      # all six
     uv run python bench/run.py --quick              # fewer rounds, shorter loads
     uv run python bench/run.py --only startup,render --frameworks flask
 
@@ -32,6 +32,7 @@ import rendering
 import scale
 import served
 import startup
+import tokens
 from common import (
     BENCH_DIR,
     REPO_ROOT,
@@ -45,9 +46,9 @@ from common import (
     ratio_text,
 )
 
-BENCHMARKS = ("startup", "render", "green", "served", "scale")
+BENCHMARKS = ("startup", "render", "green", "served", "tokens", "scale")
 RESULTS = BENCH_DIR / "results"
-BUDGET_SECONDS = 600  # all five, on an idle 2-core machine
+BUDGET_SECONDS = 600  # all six, on an idle 2-core machine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         tools = Tools.discover(scratch)
-        if tools.wrk is None and "served" in only and args.install_wrk:
+        if tools.wrk is None and {"served", "tokens"} & set(only) and args.install_wrk:
             tools = Tools(**{**tools.__dict__, "wrk": served.install_wrk()})
         machine_info = machine(tools)
         ctx = Context(
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             "render": lambda: rendering.run(ctx),
             "green": lambda: green.run(ctx, cold=not args.no_cold),
             "served": lambda: served.run(ctx),
+            "tokens": lambda: tokens.run(ctx),
             "scale": lambda: scale.run(ctx, cases=args.contract_cases),
         }
         sections = []

@@ -16,7 +16,7 @@ import re
 import secrets
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -67,16 +67,16 @@ class Server:
 def install_wrk() -> str:
     """Install wrk from the Debian packages (as root, with apt-get)."""
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise BenchError(_WRK_MISSING)
+        raise BenchError(WRK_MISSING)
     for command in (["apt-get", "update"], ["apt-get", "install", "-y", "wrk"]):
         subprocess.run(command, check=True, capture_output=True, timeout=600)
     found = shutil.which("wrk")
     if found is None:
-        raise BenchError(_WRK_MISSING)
+        raise BenchError(WRK_MISSING)
     return found
 
 
-_WRK_MISSING = (
+WRK_MISSING = (
     "wrk is not installed: `sudo apt-get update && sudo apt-get install -y wrk` "
     "(Debian/Ubuntu), or run the benchmarks with --install-wrk as root."
 )
@@ -85,7 +85,7 @@ _WRK_MISSING = (
 def run(ctx: Context) -> Section:
     section = Section("served overhead")
     if ctx.tools.wrk is None:
-        section.error = _WRK_MISSING
+        section.error = WRK_MISSING
         return section
     duration, rounds = (2, 3) if ctx.quick else (2, 6)
     section.data["settings"] = {
@@ -124,21 +124,21 @@ def _framework(
     with set_aside(project / ".env"), contextlib.ExitStack() as stack:
         ctx.run(["sh", "-c", template.migrate], cwd=project, env=env)
         servers = [
-            stack.enter_context(_serve("project", template.serve, project, env, logs)),
+            stack.enter_context(serve("project", template.serve, project, env, logs)),
             stack.enter_context(
-                _serve("minimal", minimal_serve, project, {**env, **minimal_env}, logs)
+                serve("minimal", minimal_serve, project, {**env, **minimal_env}, logs)
             ),
         ]
         for server in servers:
-            _wait_ready(server, template.hello_path, template.hello_json)
+            wait_ready(server, template.hello_path, template.hello_json)
         results: dict[str, list[Load]] = {server.name: [] for server in servers}
         for server in servers:  # warm-up: imports, caches, connection pools
-            _wrk(ctx, server.url + template.hello_path, 1)
+            wrk(ctx, server.url + template.hello_path, 1)
         for round_number in range(rounds):
             order = servers if round_number % 2 == 0 else servers[::-1]
             for server in order:
                 before = group_cpu_seconds(server.process.pid)
-                load = _wrk(ctx, server.url + template.hello_path, duration)
+                load = wrk(ctx, server.url + template.hello_path, duration)
                 used = group_cpu_seconds(server.process.pid) - before
                 load.cpu_ms_per_request = 1000 * used / load.requests if load.requests else 0.0
                 results[server.name].append(load)
@@ -212,7 +212,7 @@ def _gunicorn_runs_asgi(project: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _serve(
+def serve(
     name: str, command: str, project: Path, env: dict[str, str], logs: Path
 ) -> Iterator[Server]:
     port = free_port()
@@ -235,7 +235,7 @@ def _serve(
         stop_process_group(process)
 
 
-def _wait_ready(server: Server, path: str, expected: dict[str, str]) -> None:
+def wait_ready(server: Server, path: str, expected: dict[str, str]) -> None:
     try:
         status, body = wait_until_ready(
             server.process, lambda: http_get(server.url + path), START_TIMEOUT
@@ -280,10 +280,12 @@ _SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), ti
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def _wrk(ctx: Context, url: str, duration: int) -> Load:
+def wrk(ctx: Context, url: str, duration: int, headers: Sequence[str] = ()) -> Load:
+    """wrk against `url` for `duration` seconds, sending `headers` ("Name: value")."""
     assert ctx.tools.wrk is not None
     command = [
         ctx.tools.wrk,
+        *(argument for header in headers for argument in ("--header", header)),
         "--threads",
         "1",
         "--connections",

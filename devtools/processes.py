@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TypeVar
 
 from generator.catalog import TEMPLATES
@@ -89,3 +90,25 @@ def wait_until_ready(
         if time.monotonic() > deadline:
             raise NotReady(f"did not answer within {timeout:.0f}s")
         time.sleep(interval)
+
+
+def run_command_line(command: str, cwd: Path, env: Mapping[str, str], timeout: float) -> str:
+    """A command line as a user pastes it (a shell runs it), no input; its output (stdout
+    and stderr together), or an AssertionError with the exit code and the output's end."""
+    result = subprocess.run(  # noqa: S602 - a documented or printed command line
+        command,
+        shell=True,
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"`{command}` (in {cwd}) exited with {result.returncode}\n{result.stdout[-4000:]}"
+    )
+    return result.stdout

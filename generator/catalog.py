@@ -51,11 +51,16 @@ class Template:
     # whether the production server sends HSTS on HTTPS requests. The contract checks both.
     cookie_path: str | None = None
     hsts: bool = False
-    # API writes need a user: a command run in the project that creates one, and its
-    # environment, in which `{username}` and `{password}` name the user (HTTP Basic).
-    # Empty when writes need no user.
+    # With `auth=false`, API writes that still need a user: a command run in the project
+    # that creates one, and its environment, in which `{username}` and `{password}` name
+    # the user (HTTP Basic). Empty when writes are open.
     api_user_setup: str = ""
     api_user_env: dict[str, str] = field(default_factory=dict)
+    # With `auth=true`: the command the README gives to create a user (the first one) from
+    # the command line, and the environment that makes it ask nothing; `{email}` and
+    # `{password}` stand for the user's.
+    create_user: str = ""
+    create_user_env: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -112,7 +117,13 @@ TEMPLATES: dict[str, Template] = {
             api_user_setup="uv run python manage.py createsuperuser --noinput",
             api_user_env={
                 "DJANGO_SUPERUSER_USERNAME": "{username}",
-                "DJANGO_SUPERUSER_EMAIL": "{username}@example.com",
+                "DJANGO_SUPERUSER_EMAIL": "{username}",
+                "DJANGO_SUPERUSER_PASSWORD": "{password}",
+            },
+            create_user="uv run python manage.py createsuperuser --noinput",
+            create_user_env={
+                "DJANGO_SUPERUSER_USERNAME": "{email}",  # where the user model has one
+                "DJANGO_SUPERUSER_EMAIL": "{email}",
                 "DJANGO_SUPERUSER_PASSWORD": "{password}",
             },
         ),
@@ -166,6 +177,8 @@ TEMPLATES: dict[str, Template] = {
                 "granian",
             ),
             validation_status=422,
+            create_user="uv run create-user {email}",
+            create_user_env={"CREATE_USER_PASSWORD": "{password}"},
         ),
         Template(
             dev_in_container=" --host 0.0.0.0",
@@ -203,6 +216,8 @@ TEMPLATES: dict[str, Template] = {
             ),
             signs_with_secret_key=True,
             validation_status=422,
+            create_user="uv run flask create-user {email}",
+            create_user_env={"NEW_USER_PASSWORD": "{password}"},
         ),
         Template(
             dev_in_container=" --host 0.0.0.0 --port 8000",
@@ -250,6 +265,8 @@ TEMPLATES: dict[str, Template] = {
                 "uvicorn",
             ),
             validation_status=400,
+            create_user="uv run litestar create-user {email}",
+            create_user_env={"CREATE_USER_PASSWORD": "{password}"},
         ),
     )
 }

@@ -76,7 +76,10 @@ class Target:
     schema_path: str
     validation_status: int
     postgresql: bool = False
-    credentials: tuple[str, str] | None = None  # HTTP Basic for writes
+    # The Authorization header sent with writes ("Bearer ..." with accounts, "Basic ..."
+    # where the registry names a user command), None when writes are open.
+    authorization: str | None = None
+    accounts: bool = False  # `auth=true`: items carry their owner_id
     log: Path | None = None  # the production server's output
     sqlite_files: list[Path] = field(default_factory=list)
     # Unhandled errors the checks met (a 5xx other than the deliberate 503), one line
@@ -90,6 +93,10 @@ class Target:
 
     def items(self, suffix: str = "") -> str:
         return f"{self.api_base}/items{suffix}"
+
+    @property
+    def item_keys(self) -> set[str]:
+        return ITEM_KEYS | {"owner_id"} if self.accounts else ITEM_KEYS
 
 
 # --- plain HTTP ---------------------------------------------------------------------------
@@ -122,8 +129,9 @@ class Reply:
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _basic(credentials: tuple[str, str]) -> str:
-    return base64.b64encode(":".join(credentials).encode()).decode()
+def basic_authorization(credentials: tuple[str, str]) -> str:
+    """The Authorization header value of HTTP Basic for (username, password)."""
+    return "Basic " + base64.b64encode(":".join(credentials).encode()).decode()
 
 
 def request(
@@ -140,8 +148,8 @@ def request(
     sent = {"Accept": "application/json", **(headers or {})}
     if body is not None:
         sent.setdefault("Content-Type", "application/json")
-    if auth and target.credentials:
-        sent["Authorization"] = f"Basic {_basic(target.credentials)}"
+    if auth and target.authorization:
+        sent["Authorization"] = target.authorization
     connection = http.client.HTTPConnection(host, port, timeout=HTTP_TIMEOUT)
     try:
         connection.request(method, path, body=body, headers=sent)
@@ -164,8 +172,8 @@ def send_large_body(target: Target, path: str, size: int, *, auth: bool) -> Repl
         f"Content-Length: {len(body)}",
         "Connection: close",
     ]
-    if auth and target.credentials:
-        lines.append(f"Authorization: Basic {_basic(target.credentials)}")
+    if auth and target.authorization:
+        lines.append(f"Authorization: {target.authorization}")
     with socket.create_connection((host, port), timeout=HTTP_TIMEOUT) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         with contextlib.suppress(OSError):  # the server may answer and close mid-body
@@ -188,11 +196,20 @@ class Session:
         self.replies: list[Reply] = []
 
     def send(
-        self, method: str, path: str, payload: Any = None, *, raw: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        payload: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: bool | None = None,
     ) -> Reply:
+        """One request; the target's credentials go with writes unless `auth` says."""
         body = raw if raw is not None else None if payload is None else json.dumps(payload).encode()
+        with_credentials = method in WRITE_METHODS if auth is None else auth
         try:
-            reply = request(self.target, method, path, body, auth=method in WRITE_METHODS)
+            reply = request(self.target, method, path, body, auth=with_credentials, headers=headers)
         except (OSError, http.client.HTTPException) as error:
             self.problems.append(f"{method} {path}: no answer ({type(error).__name__}: {error})")
             return Reply(method, path, 0, [], b"")
@@ -241,9 +258,10 @@ def _judge_item(session: Session, reply: Reply, expected: Mapping[str, Any]) -> 
     if not isinstance(item, dict):
         session.note(f"{reply}: not an item object")
         return {}
-    if set(item) != ITEM_KEYS:
+    keys = session.target.item_keys
+    if set(item) != keys:
         session.note(
-            f"{reply.method} {reply.path}: item fields {sorted(item)}, expected {sorted(ITEM_KEYS)}"
+            f"{reply.method} {reply.path}: item fields {sorted(item)}, expected {sorted(keys)}"
         )
     if not _is_int(item.get("id")) or not 1 <= item["id"] <= MAX_ID:
         session.note(
@@ -278,7 +296,7 @@ def _judge_page(session: Session, reply: Reply, offset: int, limit: int) -> list
     if numbers != sorted(numbers) or len(numbers) != len(items):
         session.note(f"{reply.method} {reply.path}: items not in ascending id order: {ids}")
     for item in items:
-        if not isinstance(item, dict) or set(item) != ITEM_KEYS:
+        if not isinstance(item, dict) or set(item) != session.target.item_keys:
             session.note(
                 f"{reply.method} {reply.path}: a listed item has fields "
                 f"{sorted(item) if isinstance(item, dict) else item!r}"
@@ -676,7 +694,8 @@ def create_api_user(
     when the service's writes need no user."""
     if not command:
         return None
-    username = f"conform{secrets.token_hex(4)}"
+    # An email address, so that it also logs in where the email is the user name.
+    username = f"conform{secrets.token_hex(4)}@example.com"
     password = secrets.token_urlsafe(18)
     env = {
         key: value.format(username=username, password=password)
@@ -762,16 +781,16 @@ def run_schemathesis(
         "--report-json-path", str(report),
     ]  # fmt: skip
     env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}
-    if target.credentials:
+    if target.authorization:
         # Credentials on writes only, as a client would send them: a password hash per
-        # read would make the run many times slower and test nothing more.
+        # read (HTTP Basic) would make the run many times slower and test nothing more.
         config = workdir / "schemathesis.toml"
         config.write_text(
             "[[operations]]\n"
             f"include-method = {json.dumps(sorted(WRITE_METHODS))}\n"
-            'headers = { Authorization = "Basic ${CONFORMANCE_BASIC_AUTH}" }\n'
+            'headers = { Authorization = "${CONFORMANCE_AUTHORIZATION}" }\n'
         )
-        env["CONFORMANCE_BASIC_AUTH"] = _basic(target.credentials)
+        env["CONFORMANCE_AUTHORIZATION"] = target.authorization
         command[len(executable) : len(executable)] = ["--config-file", str(config)]
     started = time.monotonic()
     try:

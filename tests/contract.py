@@ -19,6 +19,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import accounts_checks
 import conformance
 import deploy_checks
 import yaml
@@ -1168,19 +1170,23 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
         postgresql=project.postgresql,
         log=server.log,
         sqlite_files=project.sqlite_files(),
+        accounts=bool(project.case.answer("auth")),
     )
 
     def api_user() -> str:
-        target.credentials = conformance.create_api_user(
+        if target.accounts:
+            return _bearer_for_writes(run, target)
+        credentials = conformance.create_api_user(
             template.api_user_setup,
             template.api_user_env,
             lambda command, extra: project.run(
                 command, env=project.production_env(run.database_url, **extra)
             ),
         )
-        if target.credentials is None:
+        if credentials is None:
             return "writes need no user"
-        return f"created {target.credentials[0]} with `{template.api_user_setup}`"
+        target.authorization = conformance.basic_authorization(credentials)
+        return f"created {credentials[0]} with `{template.api_user_setup}`"
 
     def schemathesis() -> str:
         if project.case.id not in _schemathesis_cases():
@@ -1205,19 +1211,9 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
         lambda: conformance.check_production_log(target),
     ]
 
-    def guarded(check: Callable[[], str]) -> Callable[[], str]:
-        def action() -> str:
-            try:
-                return check()
-            except conformance.CheckFailed as failure:
-                raise StepFailed(str(failure)) from None
-            except conformance.NotApplicable as reason:
-                return f"not applicable: {reason}"
-
-        return action
-
     return {
-        name: guarded(check) for name, check in zip(conformance.STEP_NAMES, checks, strict=True)
+        name: _client_step(check)
+        for name, check in zip(conformance.STEP_NAMES, checks, strict=True)
     }
 
 
@@ -1234,6 +1230,83 @@ def check_request_log(server: Server, path: str) -> str:
         return deploy_checks.check_request_log(server.base, path, read_log)
     except deploy_checks.CheckFailed as failure:
         raise StepFailed(str(failure)) from None
+
+
+def _bearer_for_writes(run: Run, target: conformance.Target) -> str:
+    """With accounts: a user registered over HTTP, whose token the conformance checks send
+    with writes; then the registry's command-line user, which must get a token too."""
+    project, template = run.project, run.project.template
+    session = conformance.Session(target)
+    writer = accounts_checks.new_user(session, "writer")
+    if writer is None or writer.token is None:
+        raise conformance.CheckFailed("no user for writes:\n" + "\n".join(session.problems))
+    target.authorization = f"Bearer {writer.token}"
+    said = f"registered {writer.email} over HTTP, writes send its bearer token"
+    if not template.create_user:
+        return said
+    first = accounts_checks.User(accounts_checks.fresh_email("first"), secrets.token_urlsafe(12))
+    command = template.create_user.format(email=shlex.quote(first.email))
+    extra = {
+        key: value.format(email=first.email, password=first.password)
+        for key, value in template.create_user_env.items()
+    }
+    project.run(command, env=project.production_env(run.database_url, **extra))
+    accounts_checks.sign_in(session, first)
+    return session.finish(f"{said}; `{template.create_user}` made {first.email}, who got a token")
+
+
+def _client_step(check: Callable[[], str]) -> Callable[[], str]:
+    """A check of tests/conformance.py or tests/accounts_checks.py as a step."""
+
+    def action() -> str:
+        try:
+            return check()
+        except conformance.CheckFailed as failure:
+            raise StepFailed(str(failure)) from None
+        except conformance.NotApplicable as reason:
+            return f"not applicable: {reason}"
+
+    return action
+
+
+def _accounts_steps(
+    run: Run, server: Server, env: Mapping[str, str]
+) -> dict[str, Callable[[], str]]:
+    """The accounts contract (tests/accounts_checks.py) against the production server,
+    which was started with `env` (its SECRET_KEY signs the tokens the checks forge)."""
+    project, template = run.project, run.project.template
+    auth = bool(project.case.answer("auth"))
+    target = conformance.Target(
+        server.base,
+        template.api_base,
+        template.schema_path,
+        template.validation_status,
+        postgresql=project.postgresql,
+        log=server.log,
+    )
+    database: accounts_checks.Database = (
+        accounts_checks.PostgresDatabase(run.database_url)
+        if project.postgresql and run.database_url
+        else accounts_checks.SqliteDatabase(project.sqlite_files)
+    )
+    accounts = accounts_checks.Accounts.from_env(target, env, database)
+
+    def when(auth_on: bool, check: Callable[[], str]) -> Callable[[], str]:
+        def action() -> str:
+            if auth != auth_on:
+                raise conformance.NotApplicable(f"the case has auth={str(auth).lower()}")
+            return check()
+
+        return _client_step(action)
+
+    steps = {
+        name: when(True, functools.partial(check, accounts))
+        for name, check in accounts_checks.CHECKS.items()
+    }
+    steps[accounts_checks.NO_ACCOUNTS_STEP] = when(
+        False, lambda: accounts_checks.check_no_accounts(target, database)
+    )
+    return steps
 
 
 def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, Callable[[], str]]]:
@@ -1291,6 +1364,7 @@ STEP_NAMES = (
     "debug off",
     "secure cookies and HSTS",
     "CORS",
+    *accounts_checks.STEP_NAMES,
     *conformance.STEP_NAMES,
     deploy_checks.REQUEST_LOG_STEP,
     "SECRET_KEY required in production",
@@ -1413,6 +1487,9 @@ def run_case(
         "debug off",
         "secure cookies and HSTS",
         "CORS",
+        # Before the conformance steps: schemathesis's failed logins count against the
+        # client address, which the accounts checks share.
+        *accounts_checks.STEP_NAMES,
         *conformance.STEP_NAMES,
         deploy_checks.REQUEST_LOG_STEP,
     )
@@ -1442,6 +1519,7 @@ def run_case(
                 "debug off": lambda: check_debug_off(run, server),
                 "secure cookies and HSTS": lambda: check_cookies_and_hsts(run, server),
                 "CORS": lambda: check_cors(run, server),
+                **_accounts_steps(run, server, env),
                 **_conformance_steps(run, server),
                 deploy_checks.REQUEST_LOG_STEP: lambda: check_request_log(
                     server, case.template.hello_path

@@ -28,7 +28,7 @@ import contract
 import pytest
 from filelock import FileLock
 
-from devtools.processes import clean_environ
+from devtools.processes import clean_environ, run_command_line
 from generator.catalog import TEMPLATES, Template
 
 pytestmark = pytest.mark.projects
@@ -73,23 +73,7 @@ def environment(tmp_path: Path) -> dict[str, str]:
 
 
 def run(command: str, cwd: Path, env: dict[str, str]) -> str:
-    result = subprocess.run(  # noqa: S602 - a command line as printed
-        command,
-        shell=True,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-        timeout=TIMEOUT,
-        check=False,
-    )
-    assert result.returncode == 0, (
-        f"`{command}` (in {cwd}) exited with {result.returncode}\n{result.stdout[-4000:]}"
-    )
-    return result.stdout
+    return run_command_line(command, cwd, env, TIMEOUT)
 
 
 def serve(command: str, port: int, cwd: Path, env: dict[str, str], *paths: str) -> dict[str, Any]:

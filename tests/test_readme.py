@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.processes import clean_environ
+from devtools.processes import clean_environ, run_command_line
 from generator.catalog import TEMPLATES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,20 +67,7 @@ def nested_repository(path: Path) -> None:
 
 
 def run_shell(command: str, cwd: Path, env: dict[str, str], timeout: float = 900) -> str:
-    result = subprocess.run(  # noqa: S602 - the README's own command line
-        command,
-        shell=True,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert result.returncode == 0, f"`{command}` exited with {result.returncode}\n{result.stdout}"
-    return result.stdout
+    return run_command_line(command, cwd, env, timeout)
 
 
 def test_the_readme_opens_with_two_commands() -> None:

@@ -850,3 +850,86 @@ def test_leftover_rej_files_and_marked_files_count_as_conflicts(tmp_path: Path) 
     (project / "new.txt").write_text("<<<<<<< before updating\na\n=======\nb\n>>>>>>> after\n")
 
     assert update.conflicted_files(project) == ["app.py.rej", "new.txt"]
+
+
+# --- 6. accounts: on for a new project, off for one made before the question ----------------
+
+
+def _before_the_auth_question(template: Template) -> str:
+    """Make `template` the release before the `auth` question: its copier.yml without the
+    question and without the external data its default reads. Returns today's copier.yml."""
+    config = template.root / "copier.yml"
+    today = config.read_text()
+    question = re.search(r"(?m)^auth:\n(?:[ #].*\n|\n)*?(?=^\S)", today)
+    external = re.search(r"(?m)^_external_data:\n(?:  .*\n)+", today)
+    assert question is not None, "copier.yml has no `auth` question"
+    assert external is not None, "copier.yml reads no _external_data"
+    config.write_text(today.replace(question.group(0), "").replace(external.group(0), ""))
+    return today
+
+
+def _files(project: Path) -> dict[str, bytes]:
+    """The project's files but git's, the development .env (a random secret) and uv.lock
+    (resolved when each project was made)."""
+    return {
+        name: content
+        for name, content in snapshot(project).items()
+        if not name.startswith(".git/") and name not in {".env", "uv.lock"}
+    }
+
+
+def _auth_off_after_update(tmp_path: Path, env: dict[str, str], framework: str, how: str) -> None:
+    """A project made before the question, updated with `--defaults`, answers auth=false
+    and is the project a fresh `auth=false` generation makes, file for file; a new project
+    at the same version answers auth=true."""
+    template = version_n(tmp_path, framework)
+    today = _before_the_auth_question(template)
+    project = generate(template, env, tmp_path / "old" / "service")
+    assert "auth" not in answers(project)
+
+    (template.root / "copier.yml").write_text(today)
+    if how == "copier":
+        synced = run_tool("--sync-store", env=env, template_root=template.root, version=N1)
+        assert synced.stdout.strip() == N1, synced.stderr
+        result = run_copier("update", "--defaults", cwd=project, env=env)
+    else:
+        result = update(template, env, project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert answers(project)["_commit"] == N1
+    assert answers(project)["auth"] is False
+
+    fresh_off = generate(
+        template, env, tmp_path / "off" / "service", "--data", "auth=false", version=N1
+    )
+    assert _files(project) == _files(fresh_off)
+    fresh = generate(template, env, tmp_path / "new" / "service", version=N1)
+    assert answers(fresh)["auth"] is True
+
+
+@pytest.mark.parametrize("how", ["new-project", "copier"])
+def test_an_update_from_before_the_auth_question_keeps_accounts_off(
+    tmp_path: Path, env: dict[str, str], how: str
+) -> None:
+    _auth_off_after_update(tmp_path, env, "flask", how)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("framework", [f for f in FRAMEWORKS if f != "flask"])
+def test_an_update_from_before_the_auth_question_keeps_accounts_off_slow(
+    tmp_path: Path, env: dict[str, str], framework: str
+) -> None:
+    _auth_off_after_update(tmp_path, env, framework, "new-project")
+
+
+def test_plain_copier_copy_of_a_new_project_answers_auth_true(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    template = Template.export(tmp_path / "template", "flask")
+    template.tag(N)
+    dest = tmp_path / "service"
+    result = run_copier(
+        "copy", "--defaults", "--data", "framework=flask", str(template.root), str(dest),
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert answers(dest)["auth"] is True

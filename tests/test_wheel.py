@@ -1,9 +1,12 @@
 """A wheel built from this repository works on its own, outside the checkout.
 
 The wheel is installed into a fresh virtual environment in a temporary directory, and
-its `new-project` generates every template there. Each project must be a git repository
-with one clean commit, install, pass its own tests, migrate, and answer the guide's hello
-under its production server.
+its `new-project` generates every template there: each project must be a git repository
+with one clean commit, every file the checkout's template would render. One of them (the
+first in the registry's order) also installs, passes its own tests, migrates and answers
+the guide's hello under its production server: that the others do from a project made
+from the checkout is shown by tests/test_first_run.py and the contract suite, so here
+only the packaging is in question.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pytest
 
 from devtools.processes import free_port
 from generator.catalog import TEMPLATES
+from generator.render import render_project
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.projects
@@ -72,11 +76,10 @@ def generate(script: Path, framework: str, workdir: Path) -> Path:
 
 
 @pytest.mark.parametrize("framework", sorted(TEMPLATES))
-def test_wheel_generates_a_working_project(
-    installed: Path, tools: contract.Tools, tmp_path: Path, framework: str
+def test_wheel_generates_every_template(
+    installed: Path, tools: contract.Tools, template_source: Path, tmp_path: Path, framework: str
 ) -> None:
     path = generate(installed, framework, tmp_path)
-    template = TEMPLATES[framework]
 
     # A git repository with exactly one commit and nothing left out of it.
     log = subprocess.run(
@@ -87,8 +90,19 @@ def test_wheel_generates_a_working_project(
         ["git", "status", "--porcelain"], cwd=path, capture_output=True, text=True, check=True
     )
     assert status.stdout == ""
-
+    # The same files a project made from the checkout has: nothing left out of the wheel.
     case = next(case for case in contract.option_matrix()[framework] if case.default)
+    expected = render_project(
+        tmp_path / "from-checkout" / contract.PROJECT_DIR_NAME,
+        src_path=str(template_source),
+        data=case.data,
+        defaults=True,
+    )
+    assert tracked(path) == tracked(expected)
+
+    if framework != next(iter(TEMPLATES)):
+        return
+    template = TEMPLATES[framework]
     project = contract.Project(case, tmp_path, tools, REPO, None, None)
     contract.step_uv_sync(project)
     summary = contract.step_pytest(project)
@@ -102,3 +116,10 @@ def test_wheel_generates_a_working_project(
             assert response.status == 200
             assert json.loads(response.body) == template.hello_json
             assert contract.http(server.base + template.docs_path).status == 200
+
+
+def tracked(project: Path) -> set[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=project, capture_output=True, text=True, check=True
+    )
+    return {name for name in listed.stdout.split("\0") if name}
