@@ -140,7 +140,7 @@ TEMPLATES: dict[str, Template] = {
             api_base="",
             serve=(
                 "uv run granian --interface asgi --host 127.0.0.1 --port {port} "
-                "--workers 2 --workers-kill-timeout 5 --access-log asgi:app"
+                "--workers 2 --workers-kill-timeout 5 asgi:app"
             ),
             migrate="uv run alembic upgrade head",
             dev="uv run fastapi dev src/{package_name}/main.py",
@@ -156,7 +156,6 @@ TEMPLATES: dict[str, Template] = {
                 "2",
                 "--workers-kill-timeout",
                 "5",
-                "--access-log",
                 "asgi:app",
             ),
             docs_url="https://fastapi.tiangolo.com/",
@@ -231,8 +230,9 @@ TEMPLATES: dict[str, Template] = {
             docs_path="/schema",
             schema_path="/schema/openapi.json",
             api_base="",
-            # `serve` (the project's script) checks the settings, then runs uvicorn app:app.
-            serve="uv run serve --host 127.0.0.1 --port {port} --workers 2",
+            # `serve` (the project's script) checks the settings, then runs uvicorn app:app;
+            # the app logs each request itself.
+            serve="uv run serve --host 127.0.0.1 --port {port} --workers 2 --no-access-log",
             migrate="uv run litestar database upgrade --no-prompt",
             dev="uv run litestar run --reload",
             docker_cmd=(
@@ -243,6 +243,7 @@ TEMPLATES: dict[str, Template] = {
                 "8000",
                 "--workers",
                 "2",
+                "--no-access-log",
             ),
             docs_url="https://docs.litestar.dev/",
             modules=(

@@ -1207,6 +1207,21 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
     }
 
 
+def check_request_log(server: Server, path: str) -> str:
+    """One JSON line per request, with its id, in the production server's output."""
+
+    def read_log() -> str:
+        try:
+            return server.log.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    try:
+        return deploy_checks.check_request_log(server.base, path, read_log)
+    except deploy_checks.CheckFailed as failure:
+        raise StepFailed(str(failure)) from None
+
+
 def _bearer_for_writes(run: Run, target: conformance.Target) -> str:
     """With accounts: a user registered over HTTP, whose token the conformance checks send
     with writes; then the registry's command-line user, which must get a token too."""
@@ -1341,6 +1356,7 @@ STEP_NAMES = (
     "CORS",
     *accounts_checks.STEP_NAMES,
     *conformance.STEP_NAMES,
+    deploy_checks.REQUEST_LOG_STEP,
     "SECRET_KEY required in production",
     "DATABASE_URL required for PostgreSQL",
 )
@@ -1465,6 +1481,7 @@ def run_case(
         # client address, which the accounts checks share.
         *accounts_checks.STEP_NAMES,
         *conformance.STEP_NAMES,
+        deploy_checks.REQUEST_LOG_STEP,
     )
     if aborted is not None or serve_needs is not None:
         yield step("serve", lambda: "", needs=serve_needs)
@@ -1494,6 +1511,9 @@ def run_case(
                 "CORS": lambda: check_cors(run, server),
                 **_accounts_steps(run, server, env),
                 **_conformance_steps(run, server),
+                deploy_checks.REQUEST_LOG_STEP: lambda: check_request_log(
+                    server, case.template.hello_path
+                ),
             }
             for name in server_steps:
                 yield step(name, checks[name], needs=None if started.ok else "serve did not pass")

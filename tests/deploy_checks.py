@@ -9,9 +9,14 @@ named steps. Schemas come from check-jsonschema's vendored copies: no network.
 
 from __future__ import annotations
 
+import json
 import re
+import secrets
 import shutil
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +31,8 @@ COMPOSE_STEP = "compose.yaml schema and services"
 MAKEFILE_STEP = "Makefile targets run the README's commands"
 KUBERNETES_STEP = "Kubernetes manifests"
 LOCKED_SYNC_STEP = "uv sync --locked leaves the tree clean"
+# Run against the production server (check_request_log).
+REQUEST_LOG_STEP = "request log"
 # Run before the project is installed (they read files only).
 STATIC_STEP_NAMES = (LOCK_STEP, DEPENDABOT_STEP, COMPOSE_STEP, MAKEFILE_STEP, KUBERNETES_STEP)
 # Run once `uv sync` has passed.
@@ -185,3 +192,111 @@ def check_kubernetes(project: Path, run: Runner, *, postgresql: bool) -> str:
     if problems:
         raise CheckFailed("; ".join(problems))
     return f"valid: {', '.join(sorted(kinds))}"
+
+
+# The fields of the one JSON line each request leaves in the production log.
+REQUEST_LOG_FIELDS = (
+    "time",
+    "level",
+    "logger",
+    "message",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "request_id",
+)
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def _get(url: str, headers: dict[str, str], timeout: float) -> tuple[int, str | None]:
+    """Status and X-Request-ID of a GET, whatever the status."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - a loopback URL
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.headers.get("X-Request-ID")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("X-Request-ID")
+
+
+def check_request_log(
+    base: str,
+    path: str,
+    read_log: Callable[[], str],
+    *,
+    settle: float = 5.0,
+    timeout: float = 30.0,
+) -> str:
+    """Against the production server at `base`: a GET of `path` with `X-Request-ID: abc`
+    and one without. The first answer echoes `abc`, the second carries a new sane id; the
+    server's output (`read_log`) gains exactly one line per request that names `path`,
+    and that line is JSON with every REQUEST_LOG_FIELDS field, the path without its query
+    string, the answer's status and its id."""
+    before = len(read_log())
+    probe = f"request-log-probe={secrets.token_hex(8)}"
+    answers: list[tuple[int, str | None, str | None]] = []
+    for sent in ("abc", None):
+        headers = {"X-Request-ID": sent} if sent else {}
+        status, returned = _get(f"{base}{path}?{probe}", headers, timeout)
+        answers.append((status, sent, returned))
+    problems = []
+    for status, sent, returned in answers:
+        if returned is None:
+            problems.append(f"the answer ({status}) to a request {_with(sent)} has no X-Request-ID")
+        elif sent and returned != sent:
+            problems.append(f"X-Request-ID: {sent} came back as {returned!r}")
+        elif not sent and not SANE_REQUEST_ID.fullmatch(returned):
+            problems.append(f"the id made for a request without one is not sane: {returned!r}")
+    if problems:
+        raise CheckFailed("; ".join(problems))
+    ids = [returned for _, _, returned in answers]
+    deadline = time.monotonic() + settle
+    while True:  # the server may write its lines a moment after answering
+        new = read_log()[before:].splitlines()
+        about = [line for line in new if path in line]
+        if all(any(str(i) in line for line in about) for i in ids) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    problems = [f"the log shows the query string: {line[:200]}" for line in new if probe in line]
+    if len(about) != len(answers):
+        shown = "\n".join(line[:200] for line in about) or "(none)"
+        problems.append(f"{len(about)} log lines name {path} for {len(answers)} requests:\n{shown}")
+    for status, sent, returned in answers:
+        # Matched by id: two workers may write their lines in either order.
+        mine = [line for line in about if str(returned) in line]
+        if not mine:
+            problems.append(f"no log line carries the id of the request {_with(sent)}")
+        for line in mine:
+            problems += _request_line_problems(line, path, status, str(returned), sent)
+    if problems:
+        raise CheckFailed("\n".join(problems))
+    return f"2 requests, 2 JSON lines; ids {ids[0]} (sent) and {ids[1]} (made)"
+
+
+def _with(sent: str | None) -> str:
+    return f"with X-Request-ID: {sent}" if sent else "without X-Request-ID"
+
+
+def _request_line_problems(
+    line: str, path: str, status: int, request_id: str, sent: str | None
+) -> list[str]:
+    """What is wrong with the log line of one request (none: an empty list)."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        entry = None
+    if not isinstance(entry, dict):
+        return [f"the line of the request {_with(sent)} is not a JSON object: {line[:200]}"]
+    expected = {"method": "GET", "path": path, "status": status, "request_id": request_id}
+    problems = [
+        f"{field} is {entry.get(field)!r}, expected {value!r}"
+        for field, value in expected.items()
+        if entry.get(field) != value
+    ]
+    missing = [field for field in REQUEST_LOG_FIELDS if field not in entry]
+    if missing:
+        problems.append(f"no {', '.join(missing)}")
+    duration = entry.get("duration_ms")
+    if not isinstance(duration, int | float) or isinstance(duration, bool) or duration < 0:
+        problems.append(f"duration_ms is {duration!r}, not a number of milliseconds")
+    return [f"request {_with(sent)}: {problem}: {line[:200]}" for problem in problems]

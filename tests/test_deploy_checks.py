@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 import tomllib
+import uuid
 from pathlib import Path
 
 import deploy_checks
@@ -275,3 +279,91 @@ def test_kubernetes_manifests(tmp_path: Path, database: str) -> None:
     deployment.write_text(deployment.read_text().replace("replicas: 2", "replicas: two"))
     with pytest.raises(RuntimeError, match="kubernetes_validate"):
         deploy_checks.check_kubernetes(dest, run, postgresql=True)
+
+
+class FakeServer:
+    """A loopback HTTP server whose "log" is a list of lines; `behave` says how it answers
+    and what it logs, so that each way the request-log check can fail is shown."""
+
+    def __init__(self, behave: str) -> None:
+        self.behave = behave
+        self.lines: list[str] = ["server started"]
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.answer(self)
+
+            def log_message(self, format: str, *args: object) -> None:
+                if server.behave == "access log too":
+                    server.lines.append(f"127.0.0.1 {self.requestline}")
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def answer(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        sent = handler.headers.get("X-Request-ID")
+        request_id = sent or uuid.uuid4().hex
+        if self.behave == "ignores the sent id":
+            request_id = uuid.uuid4().hex
+        path = handler.path.partition("?")[0]
+        entry = {
+            "time": "2026-01-01T00:00:00.000+00:00",
+            "level": "INFO",
+            "logger": "app.request_log",
+            "message": f"GET {path} 200",
+            "method": "GET",
+            "path": handler.path if self.behave == "logs the query" else path,
+            "status": 200,
+            "duration_ms": 1.5,
+            "request_id": request_id,
+        }
+        if self.behave == "no duration":
+            del entry["duration_ms"]
+        if self.behave == "plain text":
+            self.lines.append(f"GET {path} 200 {request_id}")
+        elif self.behave != "no line":
+            self.lines.append(json.dumps(entry))
+        handler.send_response(200)
+        if self.behave != "no header":
+            handler.send_header("X-Request-ID", request_id)
+        handler.send_header("Content-Length", "2")
+        handler.end_headers()
+        handler.wfile.write(b"{}")
+
+    def __enter__(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_request_log_check_passes_one_json_line_per_request() -> None:
+    with FakeServer("well") as server:
+        summary = deploy_checks.check_request_log(
+            server.base, "/hello", lambda: "\n".join(server.lines), settle=0.5
+        )
+    assert "ids abc (sent)" in summary
+    assert len(server.lines) == 3
+
+
+@pytest.mark.parametrize(
+    ("behave", "said"),
+    [
+        ("no header", "has no X-Request-ID"),
+        ("ignores the sent id", "X-Request-ID: abc came back as"),
+        ("access log too", "4 log lines name /hello for 2 requests"),
+        ("logs the query", "the log shows the query string"),
+        ("no line", "0 log lines name /hello"),
+        ("plain text", "is not a JSON object"),
+        ("no duration", "no duration_ms"),
+    ],
+)
+def test_request_log_check_fails(behave: str, said: str) -> None:
+    with FakeServer(behave) as server, pytest.raises(deploy_checks.CheckFailed, match=said):
+        deploy_checks.check_request_log(
+            server.base, "/hello", lambda: "\n".join(server.lines), settle=0.5
+        )

@@ -1,25 +1,9 @@
-"""Logging: one JSON object per line in production, so that a log collector can parse it."""
-
-import json
-import logging
-from datetime import UTC, datetime
+"""Logging: one JSON object per line in production (see request_log.py), so that a log
+collector can parse it."""
 
 from litestar.logging.config import LoggingConfig
 
-
-class JSONFormatter(logging.Formatter):
-    """A record as one line of JSON; a traceback is a string field, not extra lines."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+from .request_log import JsonFormatter
 
 
 def logging_config(*, debug: bool) -> LoggingConfig:
@@ -28,7 +12,7 @@ def logging_config(*, debug: bool) -> LoggingConfig:
     formatter: dict[str, object] = (
         {"format": "%(levelname)s - %(asctime)s - %(name)s - %(message)s"}
         if debug
-        else {"()": JSONFormatter}
+        else {"()": JsonFormatter}
     )
     # Written straight to stderr: Litestar's default queue handler would format a record
     # before this formatter sees it, folding the traceback into the message.
