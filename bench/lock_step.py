@@ -1,7 +1,7 @@
 """What the lock step of generation costs: time to a green project with and without it.
 
-    uv run python bench/lock_step.py                    # fastapi, 2 rounds
-    uv run python bench/lock_step.py --framework flask --rounds 3
+    uv run python bench/lock_step.py                    # the first template, 2 rounds
+    uv run python bench/lock_step.py --framework NAME --rounds 3
 
 With the lock step (what users get): `new-project DEST --framework X --defaults` (which
 runs `uv lock` and commits uv.lock), then `uv sync --locked`, then the project's tests.
@@ -42,6 +42,8 @@ from common import (  # after the path above
     seconds,
 )
 from run import RESULTS, machine, table, to_markdown
+
+from generator.catalog import TEMPLATES
 
 STEPS = ("generate", "uv sync", "tests")
 WAYS = ("with lock", "without lock")
@@ -111,7 +113,7 @@ def measure(ctx: Context, framework: str, rounds: int, *, warm_up: bool = True) 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/lock_step.py", description=__doc__)
-    parser.add_argument("--framework", default="fastapi")
+    parser.add_argument("--framework", default=next(iter(TEMPLATES)))
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
         "--no-warm-up", action="store_true", help="the uv cache is warm already: skip it"

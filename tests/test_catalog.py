@@ -25,7 +25,8 @@ def _facts_module(framework: str) -> Any:
     """templates/_shared/facts.jinja as the partials see it, for one framework."""
     env = render._copier_jinja_env()
     text = catalog.FACTS_JINJA.read_text(encoding="utf-8")
-    return env.from_string(text).make_module({"framework": framework, "package_name": "demo"})
+    context = {"framework": framework, "package_name": "demo", "auth": False}
+    return env.from_string(text).make_module(context)
 
 
 def test_facts_jinja_is_written_from_the_registry() -> None:
@@ -158,6 +159,7 @@ def test_readme_gives_the_catalog_commands(
     assert template.hello_path in readme
     assert template.docs_path in readme
     security = (project / "SECURITY.md").read_text(encoding="utf-8")
-    assert ("A real `SECRET_KEY`" in security) is template.signs_with_secret_key
+    # The defaults have accounts, whose tokens are signed with SECRET_KEY in every template.
+    assert "A real `SECRET_KEY`" in security
     dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
     assert "CMD " + json.dumps(list(template.docker_cmd)) in dockerfile
