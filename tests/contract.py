@@ -27,7 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1373,8 +1373,13 @@ def run_case(
     src_path: Path | None = None,
     create_database: Callable[[], str] | None = None,
     table_count: Callable[[str], int] | None = None,
+    only: Collection[str] | None = None,
 ) -> Iterator[StepResult]:
-    """Render `case` into `workdir` and run every contract step, yielding one result each."""
+    """Render `case` into `workdir` and run every contract step, yielding one result each.
+
+    With `only`, just those steps run (after render and uv sync, which every step needs);
+    the others are yielded as not run, and the server is not started unless one of its
+    steps is selected."""
     project = Project(
         case,
         workdir,
@@ -1387,9 +1392,14 @@ def run_case(
     aborted: str | None = None
     pending = list(STEP_NAMES)
 
+    def selected(name: str) -> bool:
+        return only is None or name in only or name in _FATAL
+
     def step(name: str, action: Callable[[], str], needs: str | None = None) -> StepResult:
         assert name in STEP_NAMES, name
         pending.remove(name)
+        if not selected(name):
+            return StepResult(name, None, "not run: not selected")
         if aborted is not None:
             return StepResult(name, None, f"not run: {aborted}")
         if needs is not None:
@@ -1483,7 +1493,10 @@ def run_case(
         *conformance.STEP_NAMES,
         deploy_checks.REQUEST_LOG_STEP,
     )
-    if aborted is not None or serve_needs is not None:
+    if not any(selected(name) for name in ("serve", *server_steps)):
+        for name in ("serve", *server_steps):
+            yield step(name, lambda: "")
+    elif aborted is not None or serve_needs is not None:
         yield step("serve", lambda: "", needs=serve_needs)
         for name in server_steps:
             yield step(name, lambda: "", needs=serve_needs or "serve did not pass")

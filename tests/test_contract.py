@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import contract
@@ -87,8 +87,10 @@ def run_contract(
     tools: contract.Tools,
     databases: Databases,
     src_path: Path | None = None,
+    only: Collection[str] | None = None,
 ) -> list[contract.StepResult]:
-    """All steps of one case (a PostgreSQL case skips if PostgreSQL is not installed)."""
+    """The steps of one case, all or `only` those (a PostgreSQL case skips if PostgreSQL
+    is not installed)."""
     if case.answer("database") == "postgresql":
         _ = databases.server  # skips the case here, with the fixture's reason, if missing
     create: Callable[[], str] = databases.create
@@ -100,6 +102,7 @@ def run_contract(
             src_path=src_path,
             create_database=create,
             table_count=databases.table_count,
+            only=only,
         )
     )
 
@@ -280,9 +283,10 @@ def downgrade() -> None:
     )
 
 
-BREAKAGES: dict[str, tuple[Callable[[Path], None] | None, set[str], set[str]]] = {
-    # name: (breakage, steps that must fail, other steps allowed to fail with it)
-    "intact": (None, set(), set()),
+BREAKAGES: dict[str, tuple[Callable[[Path], None], set[str], set[str]]] = {
+    # name: (breakage, steps that must fail, other steps allowed to fail with it). Only
+    # those steps run (after render and uv sync): that the intact template passes them
+    # all is the matrix's default case.
     "lint-error": (break_lint, {"ruff check"}, set()),
     "failing-test": (break_test, {"pytest"}, set()),
     # The project's own tests may apply the migrations too.
@@ -301,13 +305,14 @@ def test_broken_template_is_caught(
 ) -> None:
     action, must_fail, may_fail = BREAKAGES[breakage]
     source = _template_copy(template_source, tmp_path / "template")
-    if action is not None:
-        action(source / "templates" / BROKEN_TEMPLATE)
+    action(source / "templates" / BROKEN_TEMPLATE)
     case = MATRIX[BROKEN_TEMPLATE][0]
     assert case.default
     workdir = tmp_path / "work"
     workdir.mkdir()
-    results = run_contract(case, workdir, tools, databases, src_path=source)
+    results = run_contract(case, workdir, tools, databases, src_path=source, only=must_fail)
+    ran = {r.name for r in results if r.ok is not None}
+    assert must_fail <= ran, f"{breakage}: {must_fail - ran} did not run"
     failed = {r.name for r in results if r.ok is False}
     details = "\n".join(f"--- {r.name}\n{r.detail}" for r in results if r.ok is False)
     assert must_fail <= failed, f"{breakage}: expected {must_fail} to fail\n{details}"
