@@ -382,6 +382,15 @@ def _report_update(result: UpdateResult) -> None:
         typer.echo(f"Updated {result.project} from {result.old_version} to {result.new_version}.")
     if result.lock_note:
         typer.echo(result.lock_note)
+    if result.new_answers:
+        typer.echo("Questions new since the project's template version, and their answers:")
+        for key, value in result.new_answers.items():
+            shown = str(value).lower() if isinstance(value, bool) else value
+            typer.echo(f"  {key}: {shown}")
+        typer.echo(
+            "To answer differently, commit this update, then run `new-project update` "
+            "(it asks every question again, offering your answers)."
+        )
     if not result.conflicts:
         typer.echo("Review the changes with `git diff`, run the tests, then commit them.")
         return

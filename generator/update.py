@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,9 @@ class UpdateResult:
     conflicts: list[str]  # paths relative to the project, to resolve by hand
     changed: bool = True  # whether any file differs from the last commit
     lock_note: str = ""  # what the re-lock after a changed pyproject.toml did, if it ran
+    # Answers to questions the project's old template version did not ask (e.g. `auth`,
+    # which such a project gets as false: its behaviour is kept, not silently changed).
+    new_answers: dict[str, Any] = field(default_factory=dict)
 
 
 def check_updatable(project: Path) -> dict[str, Any]:
@@ -137,15 +140,20 @@ def update_project(
     except BaseException:  # Ctrl-C, a signal, or a fault of our own: back as it was
         _restore(project)
         raise
-    new_version = str(read_answers(project).get("_commit"))
+    answers = read_answers(project)
     conflicts = conflicted_files(project)
     return UpdateResult(
         project,
         str(recorded.get("_commit")),
-        new_version,
+        str(answers.get("_commit")),
         conflicts,
         changed=bool(_uncommitted(project)),
         lock_note=_relock(project, conflicts),
+        new_answers={
+            key: value
+            for key, value in answers.items()
+            if not key.startswith("_") and key not in recorded
+        },
     )
 
 

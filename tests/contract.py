@@ -1370,7 +1370,7 @@ def run_case(
     workdir: Path,
     tools: Tools,
     *,
-    src_path: Path | None = None,
+    src_path: Path,
     create_database: Callable[[], str] | None = None,
     table_count: Callable[[str], int] | None = None,
     only: Collection[str] | None = None,
@@ -1384,7 +1384,7 @@ def run_case(
         case,
         workdir,
         tools,
-        src_path or template_root(),
+        src_path,
         create_database,
         table_count,
     )

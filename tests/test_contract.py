@@ -86,7 +86,7 @@ def run_contract(
     workdir: Path,
     tools: contract.Tools,
     databases: Databases,
-    src_path: Path | None = None,
+    src_path: Path,
     only: Collection[str] | None = None,
 ) -> list[contract.StepResult]:
     """The steps of one case, all or `only` those (a PostgreSQL case skips if PostgreSQL

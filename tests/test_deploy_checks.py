@@ -152,12 +152,15 @@ def test_dependabot_schema_violation_fails(tmp_path: Path) -> None:
 
 
 def test_generation_survives_a_failing_lock(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    template_source: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     bin_dir = fake_uv(tmp_path, "echo 'error: offline' >&2; exit 2")
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     dest = tmp_path / "made"
-    render_project(dest, src_path=str(template_root()), data={"framework": "flask"}, defaults=True)
+    render_project(dest, src_path=str(template_source), data={"framework": "flask"}, defaults=True)
     err = capfd.readouterr().err
     assert f"warning: `uv lock` failed (error: offline); run `uv lock` in {dest}" in err
     assert err.count("new-project: warning:") == 1
@@ -184,11 +187,11 @@ LICENCE_FIRST_LINES = {
 
 
 @pytest.mark.parametrize("licence", sorted(LICENCE_FIRST_LINES))
-def test_licence_file_and_metadata(tmp_path: Path, licence: str) -> None:
+def test_licence_file_and_metadata(template_source: Path, tmp_path: Path, licence: str) -> None:
     dest = tmp_path / "licensed"
     render_project(
         dest,
-        src_path=str(template_root()),
+        src_path=str(template_source),
         data={"framework": "litestar", "license": licence, "author_name": "Ada Lovelace"},
         defaults=True,
         git=False,
@@ -210,11 +213,13 @@ def test_licence_file_and_metadata(tmp_path: Path, licence: str) -> None:
 
 
 @pytest.mark.parametrize(("framework", "database"), [("flask", "sqlite"), ("django", "postgresql")])
-def test_compose_file_and_makefile(tmp_path: Path, framework: str, database: str) -> None:
+def test_compose_file_and_makefile(
+    template_source: Path, tmp_path: Path, framework: str, database: str
+) -> None:
     dest = tmp_path / "composed"
     render_project(
         dest,
-        src_path=str(template_root()),
+        src_path=str(template_source),
         data={"framework": framework, "database": database},
         defaults=True,
         git=False,
@@ -244,11 +249,11 @@ def test_compose_file_and_makefile(tmp_path: Path, framework: str, database: str
 
 
 @pytest.mark.parametrize("database", ["postgresql", "sqlite"])
-def test_kubernetes_manifests(tmp_path: Path, database: str) -> None:
+def test_kubernetes_manifests(template_source: Path, tmp_path: Path, database: str) -> None:
     dest = tmp_path / "my-service"
     render_project(
         dest,
-        src_path=str(template_root()),
+        src_path=str(template_source),
         data={"framework": "fastapi", "database": database},
         defaults=True,
         git=False,

@@ -113,8 +113,9 @@ def test_command_one_in_a_fresh_clone(template_source: Path, tmp_path: Path) -> 
 def test_a_nested_repository_breaks_no_rendering_test(
     template_source: Path, tmp_path: Path
 ) -> None:
-    """With a git repository left inside the checkout, the catalog and parity tests of the
-    checkout (its own code, first on PYTHONPATH) still pass."""
+    """With a git repository left inside the checkout, the tests of the checkout (its own
+    code, first on PYTHONPATH) that render a template still pass: catalog, parity and
+    deploy checks."""
     clone = fresh_clone(template_source, tmp_path / "clone")
     nested_repository(clone / "my-service")
     framework = next(iter(sorted(TEMPLATES)))
@@ -122,6 +123,8 @@ def test_a_nested_repository_breaks_no_rendering_test(
         f"tests/test_catalog.py::test_readme_gives_the_catalog_commands[{framework}]",
         "tests/test_copier_parity.py::"
         f"test_copier_copy_renders_the_same_files_as_new_project[{framework}]",
+        "tests/test_deploy_checks.py::test_licence_file_and_metadata[MIT]",
+        "tests/test_deploy_checks.py::test_generation_survives_a_failing_lock",
     ]
     env = clean_environ()
     env["PYTHONPATH"] = str(clone)
@@ -136,7 +139,7 @@ def test_a_nested_repository_breaks_no_rendering_test(
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout, result.stdout
+    assert f"{len(tests)} passed" in result.stdout, result.stdout
     where = subprocess.run(
         [sys.executable, "-c", "import generator; print(generator.__file__)"],
         cwd=tmp_path,  # neither the clone nor this checkout: PYTHONPATH decides, as above
@@ -146,6 +149,20 @@ def test_a_nested_repository_breaks_no_rendering_test(
         check=True,
     )
     assert where.stdout.startswith(str(clone / "generator")), where.stdout
+
+
+def test_no_test_renders_from_the_checkout_itself() -> None:
+    """Tests render from the `template_source` snapshot, never from the checkout: Copier's
+    git reads of a checkout that holds a nested repository fail (the test above proves it
+    for a few; this finds any other)."""
+    from_checkout = re.compile(r"src_path\s*=\s*(str\()?\s*(render\.)?template_root\(\)")
+    found = [
+        f"{path.name}:{number}"
+        for path in sorted((REPO / "tests").glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if from_checkout.search(line)
+    ]
+    assert found == [], f"render from the template_source fixture instead: {found}"
 
 
 @pytest.mark.projects

@@ -894,6 +894,9 @@ def _auth_off_after_update(tmp_path: Path, env: dict[str, str], framework: str, 
         result = run_copier("update", "--defaults", cwd=project, env=env)
     else:
         result = update(template, env, project)
+        # The user is told which new question got which answer, and how to change it.
+        assert "their answers:\n  auth: false\n" in result.stdout, result.stdout
+        assert "run `new-project update`" in result.stdout, result.stdout
     assert result.returncode == 0, result.stdout + result.stderr
     assert answers(project)["_commit"] == N1
     assert answers(project)["auth"] is False
