@@ -4,6 +4,7 @@ themselves agrees with it, `list --json` and each generated README give its comm
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,69 @@ def test_list_keys_are_the_ones_design_md_names() -> None:
     stated = text[start : text.index("}", start)]
     for key in catalog.LIST_KEYS:
         assert f'"{key}"' in stated, key
+
+
+# The resource contract's operations (docs/resource-contract.md), as (method, path) under
+# the API base, and the item's fields: each generated README shows them all.
+OPERATIONS = {
+    ("GET", "/items"),
+    ("POST", "/items"),
+    ("GET", "/items/1"),
+    ("PATCH", "/items/1"),
+    ("DELETE", "/items/1"),
+}
+ITEM_FIELDS = ("name", "description", "quantity")
+_URL = re.compile(r"(?:https?://)?(?:127\.0\.0\.1|localhost):8000(/[^\s'\"?]*)")
+
+
+def curl_operations(readme: str) -> set[tuple[str, str]]:
+    """(method, path) of every curl command in a README (continued lines joined)."""
+    found = set()
+    for line in readme.replace("\\\n", " ").splitlines():
+        for command in line.split("curl ")[1:]:
+            url = _URL.search(command)
+            if url is None:
+                continue
+            method = re.search(r"-X\s+([A-Z]+)", command)
+            data = re.search(r"(^|\s)(-d|--data\S*)\s", command)
+            verb = method.group(1) if method else ("POST" if data else "GET")
+            found.add((verb, url.group(1)))
+    return found
+
+
+def test_curl_operations_are_read_as_a_shell_would() -> None:
+    readme = (
+        "curl -s 'localhost:8000/api/items?offset=0'\n"
+        "curl -H 'Content-Type: application/json' \\\n  -d '{}' http://127.0.0.1:8000/api/items\n"
+        "TOKEN=$(curl -s -X POST localhost:8000/auth/token -d u=a)\n"
+        "curl -X DELETE localhost:8000/items/1 -o /dev/null\n"
+    )
+    assert curl_operations(readme) == {
+        ("GET", "/api/items"),
+        ("POST", "/api/items"),
+        ("POST", "/auth/token"),
+        ("DELETE", "/items/1"),
+    }
+
+
+@pytest.mark.parametrize("auth", [True, False])
+@pytest.mark.parametrize("name", catalog.NAMES)
+def test_readme_shows_the_item_and_a_curl_per_operation(
+    tmp_path: Path, name: str, auth: bool, template_source: Path
+) -> None:
+    project = render.render_project(
+        tmp_path / "demo",
+        src_path=str(template_source),
+        data={"framework": name, "auth": auth},
+        defaults=True,
+        git=False,
+    )
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    api_base = catalog.TEMPLATES[name].api_base
+    expected = {(method, api_base + path) for method, path in OPERATIONS}
+    assert expected <= curl_operations(readme), expected - curl_operations(readme)
+    for field in ITEM_FIELDS:
+        assert f"`{field}`" in readme, field
 
 
 @pytest.mark.parametrize("name", catalog.NAMES)
