@@ -837,20 +837,38 @@ _PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpass
 
 
 def step_pytest(project: Project) -> str:
+    """The project's own tests. A PostgreSQL case gets its database URL in the shell, as
+    CI passes it, or (each template's quick PostgreSQL case) in the development .env, as
+    .env.example tells a developer: the tests must pass either way."""
     env = project.base_env()
+    dotenv = project.path / ".env"
+    saved = dotenv.read_text(encoding="utf-8") if dotenv.exists() else None
+    where = ""
     if project.postgresql:
         assert project.create_database is not None
-        env["DATABASE_URL"] = project.create_database()
-    output = project.run(
-        ["uv", "run", "--no-sync", "pytest", "-p", "no:cacheprovider"],
-        env=env,
-        timeout=TIMEOUT_TOOL,
-        what="pytest",
-    )
+        url = project.create_database()
+        if project.case.id in _quick_postgresql_cases():
+            dotenv.write_text(f"{saved or ''}\nDATABASE_URL={url}\n", encoding="utf-8")
+            where = " (DATABASE_URL from .env)"
+        else:
+            env["DATABASE_URL"] = url
+            where = " (DATABASE_URL from the shell)"
+    try:
+        output = project.run(
+            ["uv", "run", "--no-sync", "pytest", "-p", "no:cacheprovider"],
+            env=env,
+            timeout=TIMEOUT_TOOL,
+            what="pytest",
+        )
+    finally:
+        if saved is not None:  # the later steps meet the .env as generated
+            dotenv.write_text(saved, encoding="utf-8")
+        else:
+            dotenv.unlink(missing_ok=True)
     summary = output.strip().splitlines()[-1] if output.strip() else ""
     counts = {kind: int(n) for n, kind in _PYTEST_COUNTS.findall(summary)}
     project.tests_run = counts.get("passed", 0) + counts.get("failed", 0)
-    return summary
+    return summary + where
 
 
 MIN_TESTS = 12
@@ -1084,8 +1102,9 @@ PROJECT_TESTS = "uv run pytest -x -q -p no:cacheprovider"
 
 def check_database_url_required(run: Run, timeout: float = SERVER_START_TIMEOUT) -> str:
     """With database=postgresql and DATABASE_URL neither in the shell nor in .env, migrate,
-    the project's tests and the production server each stop, naming DATABASE_URL and an
-    example URL: no traceback, and never a SQLite file made instead."""
+    the project's tests, the development server (with the development .env, as a developer
+    starts it) and the production server each stop, naming DATABASE_URL and an example
+    URL: no traceback, and never a SQLite file made instead."""
     project = run.project
     if not project.postgresql:
         return "not applicable: the project's database is SQLite"
@@ -1141,6 +1160,11 @@ def check_database_url_required(run: Run, timeout: float = SERVER_START_TIMEOUT)
                     f"without DATABASE_URL the production server answered GET {path} "
                     f"with {response.status}"
                 )
+    dev = project.template.dev.format(package_name=PROJECT_DIR_NAME.replace("-", "_"))
+    dev_env = project.base_env()
+    dev_env.pop("DATABASE_URL", None)
+    code, output = _run_until_exit(dev, project.path, dev_env, timeout)
+    judge("the development server", code, output)
     made = sorted(
         str(path.relative_to(project.path)) for path in set(project.sqlite_files()) - before
     )
@@ -1149,14 +1173,45 @@ def check_database_url_required(run: Run, timeout: float = SERVER_START_TIMEOUT)
     return "\n".join(said)
 
 
+def _run_until_exit(
+    command: str, cwd: Path, env: Mapping[str, str], timeout: float
+) -> tuple[int | None, str]:
+    """A shell command's exit code and output; None for the code if it was still running
+    after `timeout` seconds (it is stopped then, with every process it started)."""
+    process = subprocess.Popen(  # noqa: S602 - the project's documented command line
+        command,
+        shell=True,
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop_process_group(process)
+        output, _ = process.communicate()
+        return None, output.decode(errors="replace")
+    return process.returncode, output.decode(errors="replace")
+
+
 @functools.cache
-def _schemathesis_cases() -> frozenset[str]:
-    """schemathesis runs on each template's default case and first quick PostgreSQL case."""
+def _quick_postgresql_cases() -> frozenset[str]:
+    """Each template's first PostgreSQL case of the quick matrix."""
     chosen: set[str] = set()
     for quick in quick_matrix(option_matrix()).values():
         postgresql = [case.id for case in quick if case.answer("database") == "postgresql"]
-        chosen.update([quick[0].id, *postgresql[:1]])
+        chosen.update(postgresql[:1])
     return frozenset(chosen)
+
+
+@functools.cache
+def _schemathesis_cases() -> frozenset[str]:
+    """schemathesis runs on each template's default case and first quick PostgreSQL case."""
+    defaults = {quick[0].id for quick in quick_matrix(option_matrix()).values()}
+    return frozenset(defaults | _quick_postgresql_cases())
 
 
 def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]:

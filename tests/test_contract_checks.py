@@ -407,13 +407,14 @@ DATABASE_URL_STUB = textwrap.dedent(
     import http.server, pathlib, sys
     mode = pathlib.Path("mode").read_text().strip()
     command = sys.argv[1]
-    if mode == "serve-anyway" and command == "serve":
+    if (mode, command) in {("serve-anyway", "serve"), ("dev-runs-anyway", "dev")}:
         class Hello(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 self.send_response(200)
                 self.end_headers()
                 self.wfile.write(b"{}")
-        http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])), Hello).serve_forever()
+        port = int(sys.argv[2]) if command == "serve" else 0
+        http.server.HTTPServer(("127.0.0.1", port), Hello).serve_forever()
     if mode == "traceback":
         raise KeyError("DATABASE_URL, e.g. postgresql://USER:PASSWORD@localhost:5432/DBNAME")
     if mode == "vague":
@@ -432,7 +433,11 @@ def _database_url_required(
 ) -> str:
     stub = f"{shlex.quote(sys.executable)} stub.py"
     project = make_project(
-        tmp_path, tools, migrate=f"{stub} migrate", serve=f"{stub} serve {{port}}"
+        tmp_path,
+        tools,
+        migrate=f"{stub} migrate",
+        serve=f"{stub} serve {{port}}",
+        dev=f"{stub} dev",
     )
     project.case = contract.Case(project.case.framework, (("database", "postgresql"),))
     (project.path / "stub.py").write_text(DATABASE_URL_STUB)
@@ -445,7 +450,8 @@ def test_database_url_required_passes_when_every_command_stops_naming_it(
     tmp_path: Path, tools: contract.Tools, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     said = _database_url_required(tmp_path, tools, monkeypatch, "refuse")
-    assert said.count("DATABASE_URL is not set") == 3, said
+    assert said.count("DATABASE_URL is not set") == 4, said
+    assert "the development server: exit 1" in said, said
 
 
 @pytest.mark.parametrize(
@@ -456,6 +462,7 @@ def test_database_url_required_passes_when_every_command_stops_naming_it(
         ("sqlite", "a SQLite file was made instead"),
         ("exit-0", "migrate exited with 0"),
         ("serve-anyway", "production server answered"),
+        ("dev-runs-anyway", "the development server neither stopped nor answered"),
     ],
 )
 def test_database_url_required_fails(
