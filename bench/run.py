@@ -3,6 +3,7 @@
     uv run python bench/run.py                      # all six
     uv run python bench/run.py --quick              # fewer rounds, shorter loads
     uv run python bench/run.py --only startup,render --frameworks flask
+    uv run python bench/run.py --only suite         # the default test run (as long as CI)
 
 Every figure is a ratio against a baseline measured in the same run (interleaved where
 the two can alternate), so that the figures hold on a noisy, shared machine.
@@ -47,6 +48,8 @@ from common import (
 )
 
 BENCHMARKS = ("startup", "render", "green", "served", "tokens", "scale")
+# Named with --only, never run by default: the whole default test run takes as long as CI.
+ON_REQUEST = ("suite",)
 RESULTS = BENCH_DIR / "results"
 BUDGET_SECONDS = 600  # all six, on an idle 2-core machine
 
@@ -56,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(REPO_ROOT))
     from generator.catalog import TEMPLATES
 
-    only = _names(args.only, BENCHMARKS, "benchmark")
+    only = _names(args.only, BENCHMARKS, "benchmark", also=ON_REQUEST)
     frameworks = _names(args.frameworks, tuple(TEMPLATES), "framework")
     scratch = Path(tempfile.mkdtemp(prefix="new-project-bench-"))
     started = time.monotonic()
@@ -79,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             "served": lambda: served.run(ctx),
             "tokens": lambda: tokens.run(ctx),
             "scale": lambda: scale.run(ctx, cases=args.contract_cases),
+            "suite": lambda: scale.run_suite(ctx),
         }
         sections = []
         for name in only:
@@ -138,7 +142,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="bench/run.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument(
-        "--only", default="", help=f"comma-separated subset of {', '.join(BENCHMARKS)}"
+        "--only",
+        default="",
+        help=f"comma-separated subset of {', '.join(BENCHMARKS)}; or {', '.join(ON_REQUEST)} "
+        "(the default test run, as long as CI)",
     )
     parser.add_argument("--frameworks", default="", help="comma-separated templates (all)")
     parser.add_argument("--quick", action="store_true", help="fewer rounds, shorter loads")
@@ -161,9 +168,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _names(given: str, known: tuple[str, ...], what: str) -> list[str]:
+def _names(given: str, known: tuple[str, ...], what: str, also: tuple[str, ...] = ()) -> list[str]:
+    """The names given (all `known` ones if none), each one of `known` or `also`."""
     names = [name.strip() for name in given.split(",") if name.strip()] or list(known)
-    unknown = [name for name in names if name not in known]
+    unknown = [name for name in names if name not in known + also]
     if unknown:
         raise SystemExit(f"bench: unknown {what} {', '.join(unknown)}; choose from {known}")
     return names

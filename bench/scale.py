@@ -1,4 +1,5 @@
-"""Scale of the matrix: the contract suite's time per case, to plan for more options.
+"""Scale of the matrix: the contract suite's time per case, to plan for more options, and
+(`--only suite`) the default test run's own time.
 
 Runs a few cases of tests/test_contract.py (the defaults of the first templates chosen)
 with CONTRACT_REPORT set, which makes the suite write each case's step times, and
@@ -10,8 +11,10 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from typing import Any
 
 from common import REPO_ROOT, Context, Row, Section, median, seconds, tail
@@ -119,4 +122,55 @@ def run(ctx: Context, *, cases: int = 1) -> Section:
         "estimated_full_seconds": per_case * len(full) / workers,
         "pytest_exit_code": result.returncode,
     }
+    return section
+
+
+_PASSED = re.compile(r"(\d+) passed")
+
+
+def run_suite(ctx: Context) -> Section:
+    """The default test run itself (`pytest` with the options pyproject.toml gives it, so
+    one worker per core), timed from start to end: what a contributor or CI waits for.
+    Not in the default set of benchmarks: it takes about as long as CI."""
+    section = Section("suite")
+    report = ctx.scratch / "suite-contract-report.jsonl"
+    report.unlink(missing_ok=True)
+    env = {**os.environ, "CONTRACT_REPORT": str(report)}
+    env.pop("CI_FULL", None)
+    started = time.monotonic()
+    result = subprocess.run(
+        [ctx.tools.python, "-m", "pytest", "-p", "no:cacheprovider", "-q"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=3 * 3600,
+        check=False,
+    )
+    wall = time.monotonic() - started
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    passed = _PASSED.search(summary)
+    lines = report.read_text().splitlines() if report.exists() else []
+    cases = [json.loads(line) for line in lines if line.strip()]
+    section.rows.append(
+        Row(
+            benchmark="default test run",
+            subject=f"{passed.group(1) if passed else '?'} tests, {len(cases)} contract cases",
+            measured=seconds(wall),
+            baseline="",
+            ratio=None,
+            goal="< 25 min",
+            met=result.returncode == 0 and wall < 25 * 60,
+            note=summary if result.returncode == 0 else f"exit {result.returncode}: {summary}",
+        )
+    )
+    section.data = {
+        "seconds": wall,
+        "pytest_exit_code": result.returncode,
+        "summary": summary,
+        "cases": [{"case": case["case"], "seconds": case["seconds"]} for case in cases],
+    }
+    if result.returncode != 0:
+        section.error = tail(result.stdout + result.stderr)
     return section
