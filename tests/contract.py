@@ -1257,8 +1257,7 @@ def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]
     ]
 
     return {
-        name: _client_step(check)
-        for name, check in zip(conformance.STEP_NAMES, checks, strict=True)
+        name: _as_step(check) for name, check in zip(conformance.STEP_NAMES, checks, strict=True)
     }
 
 
@@ -1300,16 +1299,19 @@ def _bearer_for_writes(run: Run, target: conformance.Target) -> str:
     return session.finish(f"{said}; `{template.create_user}` made {first.email}, who got a token")
 
 
-def _client_step(check: Callable[[], str]) -> Callable[[], str]:
-    """A check of tests/conformance.py or tests/accounts_checks.py as a step."""
+def _as_step(check: Callable[[], str]) -> Callable[[], str]:
+    """A check of tests/conformance.py, tests/accounts_checks.py or tests/deploy_checks.py
+    as a step: its failure fails the step, a tool it lacks is a missing tool."""
 
     def action() -> str:
         try:
             return check()
-        except conformance.CheckFailed as failure:
+        except (conformance.CheckFailed, deploy_checks.CheckFailed) as failure:
             raise StepFailed(str(failure)) from None
         except conformance.NotApplicable as reason:
             return f"not applicable: {reason}"
+        except deploy_checks.ToolMissing as missing:
+            raise Missing(str(missing), "install it to run this check") from None
 
     return action
 
@@ -1342,7 +1344,7 @@ def _accounts_steps(
                 raise conformance.NotApplicable(f"the case has auth={str(auth).lower()}")
             return check()
 
-        return _client_step(action)
+        return _as_step(action)
 
     steps = {
         name: when(True, functools.partial(check, accounts))
@@ -1372,19 +1374,7 @@ def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, C
         ),
         deploy_checks.LOCKED_SYNC_STEP: lambda: deploy_checks.check_locked_sync_clean(run),
     }
-
-    def guarded(check: Callable[[], str]) -> Callable[[], str]:
-        def action() -> str:
-            try:
-                return check()
-            except deploy_checks.CheckFailed as failure:
-                raise StepFailed(str(failure)) from None
-            except deploy_checks.ToolMissing as missing:
-                raise Missing(str(missing), "install it to run this check") from None
-
-        return action
-
-    return [(name, guarded(checks[name])) for name in names]
+    return [(name, _as_step(checks[name])) for name in names]
 
 
 STEP_NAMES = (
