@@ -64,6 +64,68 @@ class Server:
     log: Path
 
 
+@dataclass
+class Side:
+    """One side of a comparison: a URL loaded with wrk, and the server process group whose
+    CPU time it costs."""
+
+    name: str
+    url: str
+    group: int
+    headers: Sequence[str] = ()
+
+
+@dataclass
+class Comparison:
+    """Alternating rounds of two sides, and their medians."""
+
+    rounds: dict[str, list[Load]]
+    ratios: list[float]  # first side over second, per round
+    ratio: float
+    requests_per_second: dict[str, float]
+    p99_ms: dict[str, float]
+    cpu_ms_per_request: dict[str, float]
+    errors: dict[str, int]
+
+    def cpu_note(self, first: str, second: str) -> str:
+        cpu = self.cpu_ms_per_request
+        ratio = cpu[first] / cpu[second] if cpu[second] else None
+        return (
+            f"server CPU per request {cpu[first]:.2f} ms vs {cpu[second]:.2f} ms "
+            f"({ratio_text(ratio)})"
+        )
+
+
+def compare(ctx: Context, first: Side, second: Side, duration: int, rounds: int) -> Comparison:
+    """`rounds` rounds of `duration` seconds of wrk on each side, the order alternating
+    from round to round so that neither side always runs on a warmer (or busier) machine."""
+    sides = (first, second)
+    loads: dict[str, list[Load]] = {side.name: [] for side in sides}
+    for round_number in range(rounds):
+        for side in sides if round_number % 2 == 0 else sides[::-1]:
+            before = group_cpu_seconds(side.group)
+            load = wrk(ctx, side.url, duration, side.headers)
+            used = group_cpu_seconds(side.group) - before
+            load.cpu_ms_per_request = 1000 * used / load.requests if load.requests else 0.0
+            loads[side.name].append(load)
+    ratios = [
+        a.requests_per_second / b.requests_per_second
+        for a, b in zip(loads[first.name], loads[second.name], strict=True)
+        if b.requests_per_second > 0
+    ]
+    return Comparison(
+        rounds=loads,
+        ratios=ratios,
+        ratio=median(ratios),
+        requests_per_second={
+            n: median([r.requests_per_second for r in v]) for n, v in loads.items()
+        },
+        p99_ms={n: median([r.p99_ms for r in v]) for n, v in loads.items()},
+        cpu_ms_per_request={n: median([r.cpu_ms_per_request for r in v]) for n, v in loads.items()},
+        errors={n: sum(r.errors for r in v) for n, v in loads.items()},
+    )
+
+
 def install_wrk() -> str:
     """Install wrk from the Debian packages (as root, with apt-get)."""
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
@@ -131,31 +193,18 @@ def _framework(
         ]
         for server in servers:
             wait_ready(server, template.hello_path, template.hello_json)
-        results: dict[str, list[Load]] = {server.name: [] for server in servers}
         for server in servers:  # warm-up: imports, caches, connection pools
             wrk(ctx, server.url + template.hello_path, 1)
-        for round_number in range(rounds):
-            order = servers if round_number % 2 == 0 else servers[::-1]
-            for server in order:
-                before = group_cpu_seconds(server.process.pid)
-                load = wrk(ctx, server.url + template.hello_path, duration)
-                used = group_cpu_seconds(server.process.pid) - before
-                load.cpu_ms_per_request = 1000 * used / load.requests if load.requests else 0.0
-                results[server.name].append(load)
-    ratios = [
-        p.requests_per_second / m.requests_per_second
-        for p, m in zip(results["project"], results["minimal"], strict=True)
-        if m.requests_per_second > 0
-    ]
-    ratio = median(ratios)
-    rps = {name: median([r.requests_per_second for r in loads]) for name, loads in results.items()}
-    p99 = {name: median([r.p99_ms for r in loads]) for name, loads in results.items()}
-    errors = {name: sum(r.errors for r in loads) for name, loads in results.items()}
-    cpu = {name: median([r.cpu_ms_per_request for r in loads]) for name, loads in results.items()}
+        project_side, minimal_side = (
+            Side(server.name, server.url + template.hello_path, server.process.pid)
+            for server in servers
+        )
+        result = compare(ctx, project_side, minimal_side, duration, rounds)
+    ratio, rps, p99 = result.ratio, result.requests_per_second, result.p99_ms
+    errors = result.errors
     note = (
         f"median of {rounds} alternating rounds of {duration} s, {CONNECTIONS} connections; "
-        f"server CPU per request {cpu['project']:.2f} ms vs {cpu['minimal']:.2f} ms "
-        f"({ratio_text(cpu['project'] / cpu['minimal'] if cpu['minimal'] else None)})"
+        + result.cpu_note("project", "minimal")
     )
     if any(errors.values()):
         note += f"; errors {errors}"
@@ -175,12 +224,12 @@ def _framework(
         "serve": template.serve,
         "minimal_serve": minimal_serve,
         "minimal_env": minimal_env,
-        "rounds": {name: [asdict(r) for r in loads] for name, loads in results.items()},
-        "ratios": ratios,
+        "rounds": {name: [asdict(r) for r in loads] for name, loads in result.rounds.items()},
+        "ratios": result.ratios,
         "ratio": ratio,
         "requests_per_second": rps,
         "p99_ms": p99,
-        "cpu_ms_per_request": cpu,
+        "cpu_ms_per_request": result.cpu_ms_per_request,
     }
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import green
 import served
 import yaml
-from common import BenchError, Context, Row, Section, median, ratio_text, set_aside
+from common import BenchError, Context, Row, Section, set_aside
 
 GOAL = 0.8  # requests with a token at least 0.8x the anonymous ones
 ITEMS_ON_THE_PAGE = 20  # the list's default page, full
@@ -148,32 +148,20 @@ def _framework(
             )
         forged_status, _ = _get(url, token[:-4] + ("AAAA" if token[-4:] != "AAAA" else "BBBB"))
         header = [f"Authorization: Bearer {token}"]
-        results: dict[str, list[served.Load]] = {"anonymous": [], "token": []}
         served.wrk(ctx, url, 1, header)  # warm-up with the token
-        for round_number in range(rounds):
-            sides = ("anonymous", "token") if round_number % 2 == 0 else ("token", "anonymous")
-            for side in sides:
-                before = served.group_cpu_seconds(server.process.pid)
-                load = served.wrk(ctx, url, duration, header if side == "token" else [])
-                used = served.group_cpu_seconds(server.process.pid) - before
-                load.cpu_ms_per_request = 1000 * used / load.requests if load.requests else 0.0
-                results[side].append(load)
-    ratios = [
-        t.requests_per_second / a.requests_per_second
-        for t, a in zip(results["token"], results["anonymous"], strict=True)
-        if a.requests_per_second > 0
-    ]
-    ratio = median(ratios)
-    rps = {side: median([r.requests_per_second for r in loads]) for side, loads in results.items()}
-    p99 = {side: median([r.p99_ms for r in loads]) for side, loads in results.items()}
-    cpu = {side: median([r.cpu_ms_per_request for r in loads]) for side, loads in results.items()}
-    errors = {side: sum(r.errors for r in loads) for side, loads in results.items()}
+        group = server.process.pid
+        result = served.compare(
+            ctx,
+            served.Side("token", url, group, header),
+            served.Side("anonymous", url, group),
+            duration,
+            rounds,
+        )
+    ratio, rps, p99, errors = result.ratio, result.requests_per_second, result.p99_ms, result.errors
     note = (
         f"GET {template.api_base}/items (a page of {ITEMS_ON_THE_PAGE}), one server; median of "
         f"{rounds} alternating rounds of {duration} s, {served.CONNECTIONS} connections; "
-        f"server CPU per request {cpu['token']:.2f} ms vs {cpu['anonymous']:.2f} ms "
-        f"({ratio_text(cpu['token'] / cpu['anonymous'] if cpu['anonymous'] else None)}); "
-        f"a forged token answered {forged_status}"
+        f"{result.cpu_note('token', 'anonymous')}; a forged token answered {forged_status}"
     )
     if forged_status != 401:
         note += " (the route does not check the token: the ratio measures nothing)"
@@ -195,10 +183,10 @@ def _framework(
         "serve": template.serve,
         "url_path": f"{template.api_base}/items",
         "forged_token_status": forged_status,
-        "rounds": {side: [asdict(r) for r in loads] for side, loads in results.items()},
-        "ratios": ratios,
+        "rounds": {side: [asdict(r) for r in loads] for side, loads in result.rounds.items()},
+        "ratios": result.ratios,
         "ratio": ratio,
         "requests_per_second": rps,
         "p99_ms": p99,
-        "cpu_ms_per_request": cpu,
+        "cpu_ms_per_request": result.cpu_ms_per_request,
     }
