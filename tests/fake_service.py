@@ -10,15 +10,32 @@ exactly the rule it checks, and to pass against one that keeps it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socketserver
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
 SETTINGS = Path("fake-service.json")
+
+
+@contextlib.contextmanager
+def in_thread(server: socketserver.TCPServer) -> Iterator[str]:
+    """Serve from a daemon thread of this process (the stand-ins the checks' tests run
+    in-process); the server's base URL; shut down and closed at the end."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def settings() -> dict[str, Any]:

@@ -13,7 +13,6 @@ import math
 import re
 import secrets
 import sqlite3
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +23,7 @@ from typing import Any
 import accounts_checks
 import conformance
 import pytest
+from fake_service import in_thread
 
 VALIDATION = 422
 LIMIT = 3  # LOGIN_FAILURE_LIMIT, small so the tests stay quick
@@ -343,11 +343,9 @@ def serving(
     service = Service(database, secret, auth=auth, breaks=breaks)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(service))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with in_thread(server) as base:
         target = conformance.Target(
-            base=f"http://127.0.0.1:{server.server_port}",
+            base=base,
             api_base="",
             schema_path="/openapi.json",
             validation_status=VALIDATION,
@@ -356,9 +354,6 @@ def serving(
         env = {"SECRET_KEY": secret, "LOGIN_FAILURE_LIMIT": str(LIMIT)}
         reader = accounts_checks.SqliteDatabase(lambda: [database])
         yield accounts_checks.Accounts.from_env(target, env, reader)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_conforming_service_passes_every_check(tmp_path: Path) -> None:

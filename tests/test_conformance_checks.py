@@ -22,6 +22,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import conformance
 import contract
 import pytest
+from fake_service import in_thread
 
 VALIDATION = 422
 MAX_BODY = 1024 * 1024
@@ -295,11 +296,9 @@ def serving(tmp_path: Path, breaks: Iterable[str] = ()) -> Iterator[Running]:
     log.write_text("service started\n")
     service = Service(tmp_path / "items.sqlite3", log, breaks)
     server = make_server("127.0.0.1", 0, service, _ThreadingServer, _Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with in_thread(server) as base:
         target = conformance.Target(
-            base=f"http://127.0.0.1:{server.server_port}",
+            base=base,
             api_base="",
             schema_path="/openapi.json",
             validation_status=VALIDATION,
@@ -307,9 +306,6 @@ def serving(tmp_path: Path, breaks: Iterable[str] = ()) -> Iterator[Running]:
             sqlite_files=[service.database],
         )
         yield Running(target, service)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 CHECKS: dict[str, Callable[[conformance.Target], str]] = {
