@@ -92,10 +92,13 @@ def wait_until_ready(
         time.sleep(interval)
 
 
-def run_command_line(command: str, cwd: Path, env: Mapping[str, str], timeout: float) -> str:
-    """A command line as a user pastes it (a shell runs it), no input; its output (stdout
-    and stderr together), or an AssertionError with the exit code and the output's end."""
-    result = subprocess.run(  # noqa: S602 - a documented or printed command line
+def run_until_exit(
+    command: str, cwd: Path, env: Mapping[str, str], timeout: float
+) -> tuple[int | None, str]:
+    """A command line as a user pastes it (a shell runs it), no input: its exit code and
+    its output (stdout and stderr together). The code is None if it was still running
+    after `timeout` seconds; it is stopped then, with every process it started."""
+    process = subprocess.Popen(  # noqa: S602 - a documented or printed command line
         command,
         shell=True,
         cwd=cwd,
@@ -103,12 +106,21 @@ def run_command_line(command: str, cwd: Path, env: Mapping[str, str], timeout: f
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-        timeout=timeout,
-        check=False,
+        start_new_session=True,
     )
-    assert result.returncode == 0, (
-        f"`{command}` (in {cwd}) exited with {result.returncode}\n{result.stdout[-4000:]}"
-    )
-    return result.stdout
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop_process_group(process)
+        output, _ = process.communicate()
+        return None, output.decode(errors="replace")
+    return process.returncode, output.decode(errors="replace")
+
+
+def run_command_line(command: str, cwd: Path, env: Mapping[str, str], timeout: float) -> str:
+    """`run_until_exit`'s output, or an AssertionError with the exit code (or the timeout)
+    and the output's end."""
+    code, output = run_until_exit(command, cwd, env, timeout)
+    ended = f"was still running after {timeout:.0f} s" if code is None else f"exited with {code}"
+    assert code == 0, f"`{command}` (in {cwd}) {ended}\n{output[-4000:]}"
+    return output

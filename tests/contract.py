@@ -42,6 +42,7 @@ from devtools.processes import (
     NotReady,
     clean_environ,
     free_port,
+    run_until_exit,
     stop_process_group,
     wait_until_ready,
 )
@@ -1163,7 +1164,7 @@ def check_database_url_required(run: Run, timeout: float = SERVER_START_TIMEOUT)
     dev = project.template.dev.format(package_name=PROJECT_DIR_NAME.replace("-", "_"))
     dev_env = project.base_env()
     dev_env.pop("DATABASE_URL", None)
-    code, output = _run_until_exit(dev, project.path, dev_env, timeout)
+    code, output = run_until_exit(dev, project.path, dev_env, timeout)
     judge("the development server", code, output)
     made = sorted(
         str(path.relative_to(project.path)) for path in set(project.sqlite_files()) - before
@@ -1171,30 +1172,6 @@ def check_database_url_required(run: Run, timeout: float = SERVER_START_TIMEOUT)
     if made:
         raise StepFailed(f"without DATABASE_URL a SQLite file was made instead: {made}")
     return "\n".join(said)
-
-
-def _run_until_exit(
-    command: str, cwd: Path, env: Mapping[str, str], timeout: float
-) -> tuple[int | None, str]:
-    """A shell command's exit code and output; None for the code if it was still running
-    after `timeout` seconds (it is stopped then, with every process it started)."""
-    process = subprocess.Popen(  # noqa: S602 - the project's documented command line
-        command,
-        shell=True,
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        stop_process_group(process)
-        output, _ = process.communicate()
-        return None, output.decode(errors="replace")
-    return process.returncode, output.decode(errors="replace")
 
 
 @functools.cache
