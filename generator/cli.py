@@ -22,7 +22,6 @@ from generator.catalog import names_text
 
 if TYPE_CHECKING:
     from generator.store import StoreVersion
-    from generator.update import UpdateResult
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -324,7 +323,7 @@ def update(
     Refuses uncommitted changes. Conflicting edits are left as <<<<<<< markers in the files
     named at the end, with exit code 1.
     """
-    from generator import errors, sources, store
+    from generator import errors, sources, store, update_report
     from generator import update as updater
 
     try:
@@ -340,7 +339,7 @@ def update(
             current = store.sync()
             _note_rebuilt(current)
             if not store.has_tag(old):
-                _fail(_missing_version(old), EXIT_FAILURE)
+                _fail(update_report.missing_version(old), EXIT_FAILURE)
             vcs_ref = vcs_ref or current.tag
             trust = True  # the store holds only the templates shipped with this tool
         elif vcs_ref is None:
@@ -353,57 +352,11 @@ def update(
         _fail(str(error), EXIT_USAGE)
     except (errors.RenderError, store.StoreError) as error:
         _fail(str(error), EXIT_FAILURE)
-    _report_update(result)
-
-
-def _missing_version(version: str) -> str:
-    return (
-        f"this project was made from template version {version}, which the template store "
-        "on this machine does not hold (it keeps the versions new-project has run here), so "
-        "there is nothing to compare your files with. Run that version once to add it, e.g. "
-        f"`uvx --from new-project-advisor=={version} new-project update --defaults`, "
-        "then update again."
-    )
-
-
-def _report_update(result: UpdateResult) -> None:
-    if not result.changed:
-        typer.echo(
-            f"{result.project} is up to date: template version {result.new_version}, "
-            "nothing changed."
-        )
-        return
-    if result.old_version == result.new_version:
-        typer.echo(
-            f"{result.project} stays at template version {result.new_version}; "
-            "your new answers changed its files."
-        )
-    else:
-        typer.echo(f"Updated {result.project} from {result.old_version} to {result.new_version}.")
-    if result.lock_note:
-        typer.echo(result.lock_note)
-    if result.new_answers:
-        typer.echo("Questions new since the project's template version, and their answers:")
-        for key, value in result.new_answers.items():
-            shown = str(value).lower() if isinstance(value, bool) else value
-            typer.echo(f"  {key}: {shown}")
-        typer.echo(
-            "To answer differently, commit this update, then run `new-project update` "
-            "(it asks every question again, offering your answers)."
-        )
-    if not result.conflicts:
-        typer.echo("Review the changes with `git diff`, run the tests, then commit them.")
-        return
-    typer.echo("Conflicts to resolve (the template and your edits changed the same lines):")
-    for name in result.conflicts:
-        typer.echo(f"  {name}")
-    typer.echo(
-        "In each file keep what you need between the <<<<<<< and >>>>>>> markers and delete "
-        "the markers (a .rej file holds a change to apply by hand: apply it, then delete the "
-        "file). Then `git add` the files, run the tests and commit. To drop the whole "
-        "update instead: git reset --hard && git clean -fd"
-    )
-    _fail(f"{len(result.conflicts)} file(s) with conflicts; nothing is committed.", EXIT_FAILURE)
+    lines, failure = update_report.report(result)
+    for line in lines:
+        typer.echo(line)
+    if failure is not None:
+        _fail(failure, EXIT_FAILURE)
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
