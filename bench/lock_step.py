@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import shutil
 import sys
@@ -41,7 +40,7 @@ from common import (  # after the path above
     median,
     seconds,
 )
-from run import RESULTS, machine, table, to_markdown
+from run import RESULTS, machine, stamp_now, table, write_results
 
 from generator.catalog import TEMPLATES
 
@@ -152,18 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     print(table([section]))
     loads = section.data["load_average"]
     print(f"load average {loads['before'] or 0:.1f} before, {loads['after'] or 0:.1f} after")
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M%SZ")
-    json_path = RESULTS / f"{stamp}-lock.json"
-    json_path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    markdown = to_markdown(report, [section]).replace(
-        "`python bench/run.py`", f"`python bench/lock_step.py --framework {args.framework}`"
+    write_results(
+        report,
+        [section],
+        f"python bench/lock_step.py --framework {args.framework}",
+        RESULTS / f"{stamp_now()}-lock.json",
+        postscript=f"\nLoad average {loads['before'] or 0:.1f} before and "
+        f"{loads['after'] or 0:.1f} after the measurement.\n",
     )
-    markdown += (
-        f"\nLoad average {loads['before'] or 0:.1f} before and {loads['after'] or 0:.1f} "
-        "after the measurement.\n"
-    )
-    json_path.with_suffix(".md").write_text(markdown, encoding="utf-8")
-    print(f"written: {json_path}, {json_path.with_suffix('.md')}")
     return 0
 
 

@@ -126,15 +126,34 @@ def main(argv: list[str] | None = None) -> int:
             f"over the {BUDGET_SECONDS // 60} minute budget; load average now "
             f"{load_average() or 0:.1f} on {os.cpu_count()} cores (the machine is shared?)"
         )
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M%SZ")
-    json_path = args.json or RESULTS / f"{stamp}-{'-'.join(only)}.json"
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    markdown = args.markdown or json_path.with_suffix(".md")
-    markdown.parent.mkdir(parents=True, exist_ok=True)
-    markdown.write_text(to_markdown(report, sections), encoding="utf-8")
-    print(f"written: {json_path}, {markdown}")
+    json_path = args.json or RESULTS / f"{stamp_now()}-{'-'.join(only)}.json"
+    command = "python bench/run.py" + (" --quick" if args.quick else "")
+    write_results(report, sections, command, json_path, args.markdown)
     return 0
+
+
+def stamp_now() -> str:
+    """The UTC time that names a results file."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M%SZ")
+
+
+def write_results(
+    report: dict[str, Any],
+    sections: list[Section],
+    command: str,
+    json_path: Path,
+    markdown_path: Path | None = None,
+    postscript: str = "",
+) -> None:
+    """The run as JSON, and as the Markdown table (beside the JSON unless named), which
+    names `command` as what was run and ends with `postscript`."""
+    markdown_path = markdown_path or json_path.with_suffix(".md")
+    for path in (json_path, markdown_path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    markdown = to_markdown(report, sections, command) + postscript
+    markdown_path.write_text(markdown, encoding="utf-8")
+    print(f"written: {json_path}, {markdown_path}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -260,14 +279,13 @@ def _markdown_cell(text: str) -> str:
     return " / ".join(text.replace("|", "\\|").splitlines())
 
 
-def to_markdown(report: dict[str, Any], sections: list[Section]) -> str:
+def to_markdown(report: dict[str, Any], sections: list[Section], command: str) -> str:
     machine_info = report["machine"]
     lines = [
         "# Benchmark results",
         "",
-        f"Finished {report['date']}, `python bench/run.py"
-        + (" --quick" if report["options"]["quick"] else "")
-        + f"` in {report['seconds']:.0f} s, on {machine_info['summary']}, "
+        f"Finished {report['date']}, `{command}` in {report['seconds']:.0f} s, "
+        f"on {machine_info['summary']}, "
         f"{machine_info['wrk']}; load average at the start "
         f"{machine_info['load_average'] or 0:.1f} (the machine is shared).",
         "",
