@@ -19,6 +19,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import green
 from common import (
@@ -86,6 +87,21 @@ class Comparison:
     p99_ms: dict[str, float]
     cpu_ms_per_request: dict[str, float]
     errors: dict[str, int]
+
+    def measured(self, name: str) -> str:
+        """One side's median rate and p99, as the results table shows them."""
+        return f"{self.requests_per_second[name]:.0f} req/s, p99 {self.p99_ms[name]:.1f} ms"
+
+    def data(self) -> dict[str, Any]:
+        """Every round and median, for the results JSON."""
+        return {
+            "rounds": {name: [asdict(r) for r in loads] for name, loads in self.rounds.items()},
+            "ratios": self.ratios,
+            "ratio": self.ratio,
+            "requests_per_second": self.requests_per_second,
+            "p99_ms": self.p99_ms,
+            "cpu_ms_per_request": self.cpu_ms_per_request,
+        }
 
     def cpu_note(self, first: str, second: str) -> str:
         cpu = self.cpu_ms_per_request
@@ -200,8 +216,7 @@ def _framework(
             for server in servers
         )
         result = compare(ctx, project_side, minimal_side, duration, rounds)
-    ratio, rps, p99 = result.ratio, result.requests_per_second, result.p99_ms
-    errors = result.errors
+    ratio, errors = result.ratio, result.errors
     note = (
         f"median of {rounds} alternating rounds of {duration} s, {CONNECTIONS} connections; "
         + result.cpu_note("project", "minimal")
@@ -212,8 +227,8 @@ def _framework(
         Row(
             benchmark="served /hello",
             subject=framework,
-            measured=f"{rps['project']:.0f} req/s, p99 {p99['project']:.1f} ms",
-            baseline=f"{rps['minimal']:.0f} req/s, p99 {p99['minimal']:.1f} ms (minimal app)",
+            measured=result.measured("project"),
+            baseline=f"{result.measured('minimal')} (minimal app)",
             ratio=ratio,
             goal=f">= {GOAL}x",
             met=ratio >= GOAL and not any(errors.values()),
@@ -224,12 +239,7 @@ def _framework(
         "serve": template.serve,
         "minimal_serve": minimal_serve,
         "minimal_env": minimal_env,
-        "rounds": {name: [asdict(r) for r in loads] for name, loads in result.rounds.items()},
-        "ratios": result.ratios,
-        "ratio": ratio,
-        "requests_per_second": rps,
-        "p99_ms": p99,
-        "cpu_ms_per_request": result.cpu_ms_per_request,
+        **result.data(),
     }
 
 

@@ -17,7 +17,6 @@ import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import asdict
 from pathlib import Path
 
 import green
@@ -157,7 +156,7 @@ def _framework(
             duration,
             rounds,
         )
-    ratio, rps, p99, errors = result.ratio, result.requests_per_second, result.p99_ms, result.errors
+    ratio, errors = result.ratio, result.errors
     note = (
         f"GET {template.api_base}/items (a page of {ITEMS_ON_THE_PAGE}), one server; median of "
         f"{rounds} alternating rounds of {duration} s, {served.CONNECTIONS} connections; "
@@ -171,8 +170,8 @@ def _framework(
         Row(
             benchmark="items with a token",
             subject=framework,
-            measured=f"{rps['token']:.0f} req/s, p99 {p99['token']:.1f} ms",
-            baseline=f"{rps['anonymous']:.0f} req/s, p99 {p99['anonymous']:.1f} ms (anonymous)",
+            measured=result.measured("token"),
+            baseline=f"{result.measured('anonymous')} (anonymous)",
             ratio=ratio,
             goal=f">= {GOAL}x",
             met=ratio >= GOAL and forged_status == 401 and not any(errors.values()),
@@ -183,10 +182,5 @@ def _framework(
         "serve": template.serve,
         "url_path": f"{template.api_base}/items",
         "forged_token_status": forged_status,
-        "rounds": {side: [asdict(r) for r in loads] for side, loads in result.rounds.items()},
-        "ratios": result.ratios,
-        "ratio": ratio,
-        "requests_per_second": rps,
-        "p99_ms": p99,
-        "cpu_ms_per_request": result.cpu_ms_per_request,
+        **result.data(),
     }
