@@ -1191,16 +1191,27 @@ def _schemathesis_cases() -> frozenset[str]:
     return frozenset(defaults | _quick_postgresql_cases())
 
 
-def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]:
-    """Outside clients against the production server (tests/conformance.py), as steps."""
-    project, template = run.project, run.project.case.template
-    target = conformance.Target(
+def _target(run: Run, server: Server, **more: Any) -> conformance.Target:
+    """The production server as the outside-client checks see it, with the registry's
+    facts about its API (and `more` of the Target's fields)."""
+    template = run.project.template
+    return conformance.Target(
         server.base,
         template.api_base,
         template.schema_path,
         template.validation_status,
-        postgresql=project.postgresql,
+        postgresql=run.project.postgresql,
         log=server.log,
+        **more,
+    )
+
+
+def _conformance_steps(run: Run, server: Server) -> dict[str, Callable[[], str]]:
+    """Outside clients against the production server (tests/conformance.py), as steps."""
+    project = run.project
+    target = _target(
+        run,
+        server,
         sqlite_files=project.sqlite_files(),
         accounts=bool(project.case.answer("auth")),
     )
@@ -1298,16 +1309,9 @@ def _accounts_steps(
 ) -> dict[str, Callable[[], str]]:
     """The accounts contract (tests/accounts_checks.py) against the production server,
     which was started with `env` (its SECRET_KEY signs the tokens the checks forge)."""
-    project, template = run.project, run.project.template
+    project = run.project
     auth = bool(project.case.answer("auth"))
-    target = conformance.Target(
-        server.base,
-        template.api_base,
-        template.schema_path,
-        template.validation_status,
-        postgresql=project.postgresql,
-        log=server.log,
-    )
+    target = _target(run, server)
     database: accounts_checks.Database = (
         accounts_checks.PostgresDatabase(run.database_url)
         if project.postgresql and run.database_url
