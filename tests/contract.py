@@ -842,18 +842,19 @@ def step_pytest(project: Project) -> str:
     CI passes it, or (each template's quick PostgreSQL case) in the development .env, as
     .env.example tells a developer: the tests must pass either way."""
     env = project.base_env()
-    dotenv = project.path / ".env"
-    saved = dotenv.read_text(encoding="utf-8") if dotenv.exists() else None
+    in_dotenv: str | None = None  # a line the run adds to .env
     where = ""
     if project.postgresql:
         assert project.create_database is not None
         url = project.create_database()
         if project.case.id in _quick_postgresql_cases():
-            dotenv.write_text(f"{saved or ''}\nDATABASE_URL={url}\n", encoding="utf-8")
-            where = " (DATABASE_URL from .env)"
+            in_dotenv, where = f"DATABASE_URL={url}", " (DATABASE_URL from .env)"
         else:
-            env["DATABASE_URL"] = url
-            where = " (DATABASE_URL from the shell)"
+            env["DATABASE_URL"], where = url, " (DATABASE_URL from the shell)"
+    dotenv = project.path / ".env"
+    saved = dotenv.read_text(encoding="utf-8") if dotenv.exists() else None
+    if in_dotenv is not None:
+        dotenv.write_text(f"{saved or ''}\n{in_dotenv}\n", encoding="utf-8")
     try:
         output = project.run(
             ["uv", "run", "--no-sync", "pytest", "-p", "no:cacheprovider"],
@@ -862,10 +863,11 @@ def step_pytest(project: Project) -> str:
             what="pytest",
         )
     finally:
-        if saved is not None:  # the later steps meet the .env as generated
-            dotenv.write_text(saved, encoding="utf-8")
-        else:
-            dotenv.unlink(missing_ok=True)
+        if in_dotenv is not None:  # the later steps meet the .env as generated
+            if saved is None:
+                dotenv.unlink()
+            else:
+                dotenv.write_text(saved, encoding="utf-8")
     summary = output.strip().splitlines()[-1] if output.strip() else ""
     counts = {kind: int(n) for n, kind in _PYTEST_COUNTS.findall(summary)}
     project.tests_run = counts.get("passed", 0) + counts.get("failed", 0)
