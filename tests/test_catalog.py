@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,32 @@ def test_list_keys_are_the_ones_design_md_names() -> None:
         assert f'"{key}"' in stated, key
 
 
+Render = Callable[[str, "bool | None"], Path]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory, template_source: Path) -> Render:
+    """A project of `framework` with its defaults, or with accounts set on or off (`auth`),
+    rendered once per worker for all the README tests."""
+    made: dict[tuple[str, bool | None], Path] = {}
+
+    def project(framework: str, auth: bool | None) -> Path:
+        if (framework, auth) not in made:
+            data: dict[str, Any] = {"framework": framework}
+            if auth is not None:
+                data["auth"] = auth
+            made[framework, auth] = render.render_project(
+                tmp_path_factory.mktemp(f"{framework}-auth-{auth}") / "demo",
+                src_path=str(template_source),
+                data=data,
+                defaults=True,
+                git=False,
+            )
+        return made[framework, auth]
+
+    return project
+
+
 # The resource contract's operations (docs/resource-contract.md), as (method, path) under
 # the API base, and the item's fields: each generated README shows them all.
 OPERATIONS = {
@@ -184,18 +211,15 @@ def test_curl_operations_are_read_as_a_shell_would() -> None:
     }
 
 
-@pytest.mark.parametrize("auth", [True, False])
+@pytest.mark.parametrize("auth", [None, False], ids=["defaults-auth-on", "auth-off"])
 @pytest.mark.parametrize("name", catalog.NAMES)
 def test_readme_shows_the_item_and_a_curl_per_operation(
-    tmp_path: Path, name: str, auth: bool, template_source: Path
+    rendered: Render, name: str, auth: bool | None
 ) -> None:
-    project = render.render_project(
-        tmp_path / "demo",
-        src_path=str(template_source),
-        data={"framework": name, "auth": auth},
-        defaults=True,
-        git=False,
-    )
+    project = rendered(name, auth)
+    if auth is None:  # the defaults, shared with the test below, have accounts on
+        answers = (project / ".copier-answers.yml").read_text(encoding="utf-8")
+        assert "\nauth: true\n" in answers, answers
     readme = (project / "README.md").read_text(encoding="utf-8")
     api_base = catalog.TEMPLATES[name].api_base
     expected = {(method, api_base + path) for method, path in OPERATIONS}
@@ -205,17 +229,9 @@ def test_readme_shows_the_item_and_a_curl_per_operation(
 
 
 @pytest.mark.parametrize("name", catalog.NAMES)
-def test_readme_gives_the_catalog_commands(
-    tmp_path: Path, name: str, template_source: Path
-) -> None:
+def test_readme_gives_the_catalog_commands(rendered: Render, name: str) -> None:
     template = catalog.TEMPLATES[name]
-    project = render.render_project(
-        tmp_path / "demo",
-        src_path=str(template_source),
-        data={"framework": name},
-        defaults=True,
-        git=False,
-    )
+    project = rendered(name, None)
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert template.serve.format(port=8000) in readme
     assert template.migrate in readme
