@@ -254,7 +254,8 @@ def check_request_log(
     while True:  # the server may write its lines a moment after answering
         new = read_log()[before:].splitlines()
         about = [line for line in new if path in line]
-        if all(any(str(i) in line for line in about) for i in ids) or time.monotonic() > deadline:
+        logged = all(any(_names_id(line, i) for line in about) for i in ids)
+        if logged or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     problems = [f"the log shows the query string: {line[:200]}" for line in new if probe in line]
@@ -263,7 +264,7 @@ def check_request_log(
         problems.append(f"{len(about)} log lines name {path} for {len(answers)} requests:\n{shown}")
     for status, sent, returned in answers:
         # Matched by id: two workers may write their lines in either order.
-        mine = [line for line in about if str(returned) in line]
+        mine = [line for line in about if _names_id(line, returned)]
         if not mine:
             problems.append(f"no log line carries the id of the request {_with(sent)}")
         for line in mine:
@@ -271,6 +272,13 @@ def check_request_log(
     if problems:
         raise CheckFailed("\n".join(problems))
     return f"2 requests, 2 JSON lines; ids {ids[0]} (sent) and {ids[1]} (made)"
+
+
+def _names_id(line: str, request_id: str | None) -> bool:
+    """Whether `line` holds `request_id` as a whole token: a made id such as
+    "d9fa...5abc" must not pass for the sent "abc"."""
+    token = re.escape(str(request_id))
+    return re.search(rf"(?<![\w-]){token}(?![\w-])", line) is not None
 
 
 def _with(sent: str | None) -> str:

@@ -372,3 +372,12 @@ def test_request_log_check_fails(behave: str, said: str) -> None:
         deploy_checks.check_request_log(
             server.base, "/hello", lambda: "\n".join(server.lines), settle=0.5
         )
+
+
+def test_a_made_id_that_contains_the_sent_one_does_not_pass_for_it() -> None:
+    # A made id (hex) ends in "abc" about once in 140 runs: its line is not the line of
+    # the request that sent X-Request-ID: abc.
+    made = '{"path": "/hello", "request_id": "d9fa129df2644904b5d67be15adc5abc"}'
+    assert not deploy_checks._names_id(made, "abc")
+    assert deploy_checks._names_id('{"path": "/hello", "request_id": "abc"}', "abc")
+    assert deploy_checks._names_id("GET /hello 200 abc", "abc")  # plain text still found
