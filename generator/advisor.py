@@ -10,7 +10,6 @@ rank on, so there is no recommendation.
 
 from __future__ import annotations
 
-import difflib
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,6 +52,8 @@ class UnknownNeedError(ValueError):
         self.unknown = unknown
         parts = []
         for name in unknown:
+            import difflib  # only for a misspelt need
+
             close = difflib.get_close_matches(name, NEEDS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             parts.append(f"{name!r}{hint}")

@@ -9,10 +9,9 @@ against it by `tests/test_catalog.py`. docs/adding-a-framework.md has the steps.
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -284,11 +283,23 @@ def list_json() -> list[dict[str, object]]:
     return [{key: t.as_json()[key] for key in LIST_KEYS} for t in TEMPLATES.values()]
 
 
+def list_text() -> str:
+    """`new-project list`: each template's summary, stack and production command."""
+    lines = []
+    for template in TEMPLATES.values():
+        lines.append(f"{template.name:<9} {template.summary}")
+        lines.append(f"{'':<9} stack: {', '.join(template.stack)}")
+        lines.append(f"{'':<9} serve: {template.serve}")
+    return "\n".join(lines)
+
+
 class UnknownFrameworkError(ValueError):
     """A framework name that is not in the registry."""
 
     def __init__(self, name: str) -> None:
         self.name = name
+        import difflib  # only for a misspelt name
+
         close = difflib.get_close_matches(name.strip().lower(), NAMES, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         super().__init__(f"unknown framework {name!r}{hint}; choose one of {', '.join(NAMES)}.")
@@ -311,7 +322,9 @@ def names_text(conjunction: str = "or") -> str:
     return f"{', '.join(rest)} {conjunction} {last}" if rest else last
 
 
-FACTS_JINJA = Path(__file__).resolve().parent.parent / "templates" / "_shared" / "facts.jinja"
+# A plain path: catalog is imported by the quick `list` and `recommend` answers.
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FACTS_JINJA = os.path.join(_REPO, "templates", "_shared", "facts.jinja")
 
 
 def facts_jinja() -> str:
@@ -361,4 +374,5 @@ def facts_jinja() -> str:
 
 
 def write_facts_jinja() -> None:
-    FACTS_JINJA.write_text(facts_jinja(), encoding="utf-8")
+    with open(FACTS_JINJA, "w", encoding="utf-8") as facts:
+        facts.write(facts_jinja())

@@ -295,13 +295,7 @@ def list_templates(
 
     from generator import catalog
 
-    if as_json:
-        typer.echo(json.dumps(catalog.list_json(), indent=2))
-        return
-    for template in catalog.TEMPLATES.values():
-        typer.echo(f"{template.name:<9} {template.summary}")
-        typer.echo(f"{'':<9} stack: {', '.join(template.stack)}")
-        typer.echo(f"{'':<9} serve: {template.serve}")
+    typer.echo(json.dumps(catalog.list_json(), indent=2) if as_json else catalog.list_text())
 
 
 @app.command()

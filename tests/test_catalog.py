@@ -26,13 +26,13 @@ DESIGN = next(
 def _facts_module(framework: str) -> Any:
     """templates/_shared/facts.jinja as the partials see it, for one framework."""
     env = render._copier_jinja_env()
-    text = catalog.FACTS_JINJA.read_text(encoding="utf-8")
+    text = Path(catalog.FACTS_JINJA).read_text(encoding="utf-8")
     context = {"framework": framework, "package_name": "demo", "auth": False}
     return env.from_string(text).make_module(context)
 
 
 def test_facts_jinja_is_written_from_the_registry() -> None:
-    assert catalog.FACTS_JINJA.read_text(encoding="utf-8") == catalog.facts_jinja(), (
+    assert Path(catalog.FACTS_JINJA).read_text(encoding="utf-8") == catalog.facts_jinja(), (
         "templates/_shared/facts.jinja is out of date: run "
         "python -c 'from generator import catalog; catalog.write_facts_jinja()'"
     )

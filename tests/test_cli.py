@@ -143,7 +143,7 @@ def test_the_quick_help_is_typers_help() -> None:
         check=False,
     ).stdout
     assert typer_help
-    assert launcher.HELP_FILE.read_text(encoding="utf-8") == typer_help
+    assert Path(launcher.HELP_FILE).read_text(encoding="utf-8") == typer_help
 
 
 def test_quick_help_and_version_import_no_command_line_framework() -> None:
