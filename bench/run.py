@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         steps: dict[str, Callable[[], Section]] = {
             "startup": lambda: startup.run(ctx),
-            "render": lambda: rendering.run(ctx),
+            "render": lambda: rendering.run(ctx, args.cookiecutter_django),
             "green": lambda: green.run(ctx, cold=not args.no_cold),
             "served": lambda: served.run(ctx),
             "tokens": lambda: tokens.run(ctx),
@@ -182,6 +182,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--markdown", type=Path, default=None, help="where to write the Markdown table"
+    )
+    parser.add_argument(
+        "--cookiecutter-django",
+        type=Path,
+        default=None,
+        help="a checkout of cookiecutter-django: the render benchmark compares with it",
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     return parser

@@ -166,7 +166,7 @@ def create(
             given["framework"] = advisor.recommend(needs).recommended
         _check_answers(questions, given, dest, defaults=defaults)
         render.check_destination(dest.absolute())
-        source, vcs_ref = _template_version(source, vcs_ref)
+        source, vcs_ref, plain_copy = _template_version(source, vcs_ref)
         if not defaults:
             from generator import prompts
 
@@ -183,6 +183,7 @@ def create(
             git=not no_git,
             unsafe=trust,
             user_defaults=_need_defaults(needs, given),
+            plain_copy=plain_copy,
         )
     except KeyboardInterrupt:
         _interrupted()
@@ -205,19 +206,24 @@ def _need_defaults(needs: list[str], answers: dict[str, Any]) -> dict[str, objec
     return {key: value for key, value in chosen.items() if key not in answers}
 
 
-def _template_version(source: str | None, vcs_ref: str | None) -> tuple[str, str | None]:
+def _template_version(
+    source: str | None, vcs_ref: str | None
+) -> tuple[str, str | None, Path | None]:
     """The source and version to render: the store's tag of the shipped templates, or
-    --template-source (with a warning if projects made from it could not be updated)."""
+    --template-source (with a warning if projects made from it could not be updated);
+    and the store's plain copy of that tag, when it is the current one."""
     from generator import sources, store
 
     if source is not None:
         problem = sources.source_version_problem(source)
         if problem:
             typer.echo(f"new-project: warning: {problem}", err=True)
-        return source, vcs_ref
+        return source, vcs_ref, None
     current = store.sync()
     _note_rebuilt(current)
-    return current.src_path, vcs_ref or current.tag
+    if vcs_ref is None or vcs_ref == current.tag:
+        return current.src_path, current.tag, current.plain
+    return current.src_path, vcs_ref, None
 
 
 def _note_rebuilt(current: StoreVersion) -> None:

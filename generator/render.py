@@ -30,7 +30,12 @@ from generator.errors import RenderError, UsageError
 from generator.git import GitError, GitMissingError, scrubbed_environment
 from generator.git import run as run_git
 from generator.lock import lock_project
-from generator.sources import normalize_source, source_version_problem, template_root
+from generator.sources import (
+    ANSWERS_FILE,
+    normalize_source,
+    source_version_problem,
+    template_root,
+)
 from generator.trust import check_trusted, untrusted_message
 
 __all__ = [
@@ -78,8 +83,13 @@ def render_project(
     git: bool = True,
     unsafe: bool = False,
     user_defaults: Mapping[str, Any] | None = None,
+    plain_copy: Path | None = None,
 ) -> Path:
     """Render the template into `dest` (new or empty), with a first commit unless `git=False`.
+
+    `plain_copy` is a plain directory holding exactly `src_path` at `vcs_ref` (the store
+    keeps one of its current tag): Copier reads it in place instead of cloning `src_path`,
+    and the answers file records `src_path` and `vcs_ref`, as after a clone.
 
     The first commit holds `uv.lock`; if `uv lock` cannot run (no uv, offline), the project
     is still made and one warning on stderr says what to run.
@@ -101,12 +111,12 @@ def render_project(
         warnings.simplefilter("ignore", CopierWarning)
         try:
             run_copy(
-                src_path,
+                str(plain_copy) if plain_copy is not None else src_path,
                 staged,
                 data=dict(data),
                 user_defaults=dict(user_defaults or {}),
                 defaults=defaults,
-                vcs_ref=vcs_ref,
+                vcs_ref=None if plain_copy is not None else vcs_ref,
                 quiet=True,
                 unsafe=unsafe,
             )
@@ -123,6 +133,8 @@ def render_project(
             raise RenderError(f"The template failed to render: {error}") from error
         except OSError as error:  # the file system, or a git run of Copier's
             raise RenderError(f"Rendering failed: {_os_error_detail(error)}") from error
+        if plain_copy is not None:
+            record_source(staged, str(plain_copy), src_path, vcs_ref or "")
         if git:
             locked = lock_project(staged, shown_as=dest)
             if not locked.locked:
@@ -130,6 +142,24 @@ def render_project(
             initial_commit(staged)
         _move_into_place(staged, dest)
     return dest
+
+
+def record_source(project: Path, read_from: str, src_path: str, commit: str) -> None:
+    """Make the answers file of a project rendered from the plain directory `read_from`
+    say what Copier writes after cloning `src_path` at `commit`: the same two keys, in the
+    YAML Copier's `to_nice_yaml` writes, where it wrote `_src_path: read_from`."""
+    import yaml
+
+    def nice_yaml(data: dict[str, str]) -> str:
+        return str(yaml.dump(data, indent=4, allow_unicode=True, default_flow_style=False))
+
+    answers = project / ANSWERS_FILE
+    text = answers.read_text(encoding="utf-8")
+    rendered = nice_yaml({"_src_path": read_from})
+    if text.count(rendered) != 1 or not commit:
+        raise RenderError(f"Cannot record the template version in {ANSWERS_FILE}.")
+    recorded = nice_yaml({"_commit": commit, "_src_path": src_path})
+    answers.write_text(text.replace(rendered, recorded), encoding="utf-8")
 
 
 def _os_error_detail(error: OSError) -> str:

@@ -22,7 +22,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tarfile
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +58,8 @@ _SKIPPED_DIRS = {"__pycache__", ".git", ".mypy_cache", ".pytest_cache", ".ruff_c
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 _SKIPPED_NAMES = {".DS_Store"}
 _LEFTOVER_PREFIX = f".{REPO_NAME}."
+_PLAIN_DIR = "plain"
+_PLAIN_COPY_KEPT = 24 * 3600.0  # seconds an unused plain copy of an old tag is kept
 # The store's own commits: no user identity, signing or hooks from the global git config.
 _GIT_ENV = {
     "GIT_AUTHOR_NAME": APP_NAME,
@@ -76,6 +80,9 @@ class StoreVersion:
     path: Path
     tag: str
     rebuilt: bool = False
+    # The tag's files in a plain directory: Copier reads them in place, where from the
+    # store itself it would first clone the repository.
+    plain: Path | None = None
 
     @property
     def src_path(self) -> str:
@@ -210,7 +217,37 @@ def _sync_locked(repo: Path, files: list[_File], version: str) -> StoreVersion:
         _discard(repo)
         rebuilt = True
         tag = _check_out(repo, files, version)
-    return StoreVersion(repo, tag, rebuilt)
+    return StoreVersion(repo, tag, rebuilt, _plain_copy(repo, tag, fresh=rebuilt))
+
+
+def _plain_copy(repo: Path, tag: str, *, fresh: bool) -> Path:
+    """The files of `tag`, in `plain/<tag>` beside the store: extracted from the tag once
+    (so they are its content whatever happened to the shipped files since), then reused.
+    Copies of other tags go once unused for a day; a run of another version of the tool
+    may be reading one right now."""
+    plain = repo.parent / _PLAIN_DIR
+    target = plain / tag
+    if fresh or not (target / "copier.yml").is_file():
+        plain.mkdir(exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=_LEFTOVER_PREFIX, dir=plain))
+        try:
+            archive = building / "tag.tar"
+            _run(repo, "archive", "--format=tar", f"--output={archive}", tag)
+            with tarfile.open(archive) as tar:
+                if hasattr(tarfile, "data_filter"):
+                    tar.extractall(building / tag, filter="data")
+                else:  # Python before 3.11.4: our own archive, from our own store
+                    tar.extractall(building / tag)  # noqa: S202
+            shutil.rmtree(target, ignore_errors=True)
+            (building / tag).rename(target)  # in one step: a copy is whole or absent
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+    old = time.time() - _PLAIN_COPY_KEPT
+    for other in plain.iterdir():
+        if other.name != tag and other.stat().st_mtime < old:
+            shutil.rmtree(other, ignore_errors=True)
+    os.utime(target)
+    return target
 
 
 class _DamagedObjectsError(StoreError):

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.catalog import NAMES
 
@@ -74,3 +75,41 @@ def test_copier_copy_renders_the_same_files_as_new_project(
         assert by_tool[name] == text, f"{name} differs"
     assert (tmp_path / "copier" / "out" / ".copier-answers.yml").is_file()
     assert (tmp_path / "tool" / "out" / ".copier-answers.yml").is_file()
+
+
+def test_a_project_is_what_copier_makes_from_the_store_at_the_recorded_version(
+    tmp_path: Path,
+) -> None:
+    """new-project renders the store's plain copy of its tag, not a clone of the store: the
+    project, answers file included, is still what Copier makes from the store itself."""
+    tool = tmp_path / "tool" / "out"
+    subprocess.run(
+        [sys.executable, "-m", "generator", str(tool), "--framework", "flask", "--defaults"],
+        check=True,
+        capture_output=True,
+    )
+    answers = (tool / ".copier-answers.yml").read_text(encoding="utf-8")
+    recorded = yaml.safe_load(answers)
+    bare = tmp_path / "copier" / "out"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--quiet",
+            "--defaults",
+            "--vcs-ref",
+            recorded["_commit"],
+            "-d",
+            "framework=flask",
+            str(Path(recorded["_src_path"]).expanduser()),
+            str(bare),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert (bare / ".copier-answers.yml").read_text(encoding="utf-8") == answers
+    by_tool = tree(tool)
+    by_tool.pop("uv.lock")  # the tool locks the project in its first commit
+    assert by_tool == tree(bare)

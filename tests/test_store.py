@@ -196,7 +196,8 @@ def test_a_damaged_store_is_rebuilt_not_trusted(data: Path, shipped: Path, damag
     assert git(repo, "fsck", "--no-progress") == ""
     assert git(repo, "status", "--porcelain", "--ignored") == ""
     assert (repo / "templates" / "demo" / "hello.txt.jinja").read_text() == "hello\n"
-    assert sorted(p.name for p in data.iterdir()) == ["templates", "templates.lock"]
+    assert sorted(p.name for p in data.iterdir()) == ["plain", "templates", "templates.lock"]
+    assert (data / "plain" / "1.1.0" / "templates" / "demo" / "hello.txt.jinja").is_file()
 
 
 def _corrupt_blob(repo: Path, revision: str) -> None:
@@ -235,6 +236,26 @@ def test_the_check_reads_only_the_version_in_use(data: Path, shipped: Path) -> N
     assert tags(repo) == [N, f"{N}.post1", "1.1.0"]
 
 
+def test_the_plain_copy_is_the_tags_content(data: Path, shipped: Path) -> None:
+    first = store.sync(shipped, N)
+    assert first.plain == data / "plain" / N
+    assert (first.plain / "templates" / "demo" / "hello.txt.jinja").read_text() == "hello\n"
+    assert (first.plain / "copier.yml").read_text() == (shipped / "copier.yml").read_text()
+    assert not (first.plain / ".git").exists()  # Copier reads it in place, no clone
+
+    (shipped / "templates" / "demo" / "hello.txt.jinja").write_text("changed\n")
+    second = store.sync(shipped, N)
+    assert second.plain == data / "plain" / f"{N}.post1"
+    assert (second.plain / "templates" / "demo" / "hello.txt.jinja").read_text() == "changed\n"
+    # The first copy stays for a day: a run of the other version may be reading it.
+    assert first.plain.is_dir()
+
+    # The copy is extracted from the tag, not from the shipped files of the moment.
+    (shipped / "templates" / "demo" / "hello.txt.jinja").write_text("edited after\n")
+    store.sync(shipped, N)
+    assert (second.plain / "templates" / "demo" / "hello.txt.jinja").read_text() == "changed\n"
+
+
 def test_edits_in_the_store_are_undone_without_a_rebuild(data: Path, shipped: Path) -> None:
     repo = store.sync(shipped, N).path
     (repo / "templates" / "demo" / "hello.txt.jinja").write_text("edited by hand\n")
@@ -268,7 +289,8 @@ def test_leftovers_of_killed_runs_are_cleared(data: Path, shipped: Path) -> None
 
     store.sync(shipped, N)
 
-    assert sorted(p.name for p in data.iterdir()) == ["templates", "templates.lock"]
+    assert sorted(p.name for p in data.iterdir()) == ["plain", "templates", "templates.lock"]
+    assert [p.name for p in (data / "plain").iterdir()] == [N]  # no half-extracted copy
 
 
 # --- concurrency ----------------------------------------------------------------------------
