@@ -1440,7 +1440,10 @@ def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, C
         deploy_checks.LOCK_STEP: lambda: deploy_checks.check_lock_committed(run),
         deploy_checks.DEPENDABOT_STEP: lambda: deploy_checks.check_dependabot(project.path, run),
         deploy_checks.COMPOSE_STEP: lambda: deploy_checks.check_compose(
-            project.path, run, postgresql=project.postgresql
+            project.path,
+            run,
+            postgresql=project.postgresql,
+            more=tuple(service.name for service in project.template.more_services),
         ),
         deploy_checks.MAKEFILE_STEP: lambda: deploy_checks.check_makefile(project.path, run),
         deploy_checks.KUBERNETES_STEP: lambda: deploy_checks.check_kubernetes(
