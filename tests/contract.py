@@ -74,7 +74,7 @@ class Case:
     options: tuple[tuple[str, Any], ...]  # matrix answers in copier.yml order
     default: bool = False  # every option at its default
     # Answers of the questions not asked for this template (their defaults), e.g. `auth`,
-    # which Django + FastAPI always has.
+    # which a pairing of templates may always have.
     fixed: tuple[tuple[str, Any], ...] = ()
 
     @property

@@ -20,7 +20,7 @@ from typing import Any
 from generator.catalog import Service, Template
 
 SERVICE_STEPS = ("serve", "hello", "docs")
-SHARED_USERS_STEP = "a Django token works on every service"
+SHARED_USERS_STEP = "a token from the main server works on every service"
 SHARED_ITEMS_STEP = "items are shared between the services and the admin"
 HTTP_TIMEOUT = 20.0
 
@@ -92,7 +92,7 @@ def check_docs(service: Service, base: str) -> str:
 
 @dataclass
 class Pair:
-    """The main (Django) server and one further service of a pairing, both running."""
+    """The main server and one further service of a pairing, both running."""
 
     main: str
     main_api: str
@@ -126,17 +126,19 @@ def check_shared_users(pair: Pair) -> str:
         f"{pair.service}{pair.service_api}/users/me", headers={"Authorization": f"Bearer {token}"}
     )
     if me.status != 200 or me.json().get("id") != user_id:
-        raise CheckFailed(f"service /users/me with a Django token: {me.status} {me.body[:300]!r}")
+        raise CheckFailed(
+            f"service /users/me with a token of the main server: {me.status} {me.body[:300]!r}"
+        )
     forged = call(
         f"{pair.service}{pair.service_api}/users/me", headers={"Authorization": f"Bearer {token}x"}
     )
     if forged.status != 401:
         raise CheckFailed(f"service /users/me with a tampered token: {forged.status}, expected 401")
-    return f"{email} (id {user_id}) registered with Django is the service's /users/me"
+    return f"{email} (id {user_id}) registered with the main server is the service's /users/me"
 
 
 def admin_changelist(base: str, email: str, password: str, path: str) -> str:
-    """Logs in to the Django admin over HTTP as a staff user and returns `path`'s page."""
+    """Logs in to the main server's admin over HTTP as a staff user and returns `path`'s page."""
     jar: dict[str, str] = {}
 
     def remember(answer: Answer) -> None:
@@ -191,10 +193,10 @@ def check_shared_items(
     pair: Pair, make_staff: Callable[[str, str], None], changelist_path: str
 ) -> str:
     _, _, token = pair.register("items")
-    name = f"from-django-{secrets.token_hex(3)}"
+    name = f"from-main-{secrets.token_hex(3)}"
     made = call_json(f"{pair.main}{pair.main_api}/items", {"name": name}, token)
     if made.status != 201:
-        raise CheckFailed(f"Django POST /items: {made.status} {made.body[:300]!r}")
+        raise CheckFailed(f"main POST /items: {made.status} {made.body[:300]!r}")
     item_id = made.json()["id"]
     read = call(f"{pair.service}{pair.service_api}/items/{item_id}")
     if read.status != 200 or read.json().get("name") != name:
@@ -210,6 +212,6 @@ def check_shared_items(
     if name not in page:
         raise CheckFailed(f"{name!r}, made by the service, is not in the admin's {changelist_path}")
     return (
-        f"item {item_id} made through Django read by the service; {name!r} made by the "
+        f"item {item_id} made through the main server read by the service; {name!r} made by the "
         f"service listed in the admin's {changelist_path}"
     )
