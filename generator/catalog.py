@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -389,7 +390,8 @@ def resolve(name: str) -> str:
 
     Raises UnknownFrameworkError, with the closest name as a hint, for any other name.
     """
-    key = name.strip().lower()
+    # A pairing's title ("Django + FastAPI") names it too.
+    key = re.sub(r"\s*\+\s*|\s+", "-", name.strip().lower())
     if key not in TEMPLATES:
         raise UnknownFrameworkError(name)
     return key
