@@ -334,14 +334,13 @@ TEMPLATES["django-fastapi"] = replace(
         "pydantic",
         "sqlalchemy",
         "granian",
-        "service",
     ),
     more_services=(
         Service(
             name="service",
             serve=(
                 "uv run granian --interface asgi --host 127.0.0.1 --port {port} "
-                "--workers 2 --workers-kill-timeout 5 service.asgi:app"
+                "--workers 2 --workers-kill-timeout 5 fastapi_app.asgi:app"
             ),
             hello_path="/hello",
             hello_json={"message": "Hello from FastAPI"},
