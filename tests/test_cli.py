@@ -333,3 +333,12 @@ def test_create_prints_the_next_steps(tmp_path: Path) -> None:
     printed = result.stdout.splitlines()
     assert printed[1:] == next_steps(tmp_path / "demo", template)
     assert render.read_answers(tmp_path / "demo")["framework"] == template.name
+
+
+def test_recommend_help_lists_every_template() -> None:
+    result = run_cli("recommend", "--help")
+    assert result.returncode == 0
+    templates = result.stdout[result.stdout.index("Templates:") :]
+    for name, template in catalog.TEMPLATES.items():
+        assert name in templates
+        assert template.title in " ".join(templates.split())
