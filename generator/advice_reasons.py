@@ -56,6 +56,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "Covers a whole web application in one package: ORM, templates, "
             "forms, sessions and security defaults are all built in.",
         ),
+        Reason(
+            "django-fastapi",
+            2,
+            "The Django product serves the pages, forms and sessions; its FastAPI "
+            "service takes the API work beside it, on the same database and users.",
+        ),
     ),
     "relational": (
         Reason(
@@ -63,6 +69,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             3,
             "Its own ORM and schema migrations are made for data-model-heavy "
             "apps on PostgreSQL, MySQL, SQLite or Oracle.",
+        ),
+        Reason(
+            "django-fastapi",
+            2,
+            "Django's models and migrations own the schema; the FastAPI service maps "
+            "the same tables with SQLAlchemy instead of keeping a second schema.",
         ),
     ),
     "admin": (
@@ -73,6 +85,13 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "screens over your models from almost no code. The others have none, so you "
             "would build it yourself; this need counts double.",
         ),
+        Reason(
+            "django-fastapi",
+            5,
+            "Keeps Django's generated admin over all the data, the service's writes "
+            "included; it trails plain Django only because a second server costs "
+            "something.",
+        ),
     ),
     "auth": (
         Reason(
@@ -80,6 +99,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             3,
             "Accounts, permissions and sessions are part of the framework, "
             "so there is nothing to wire together.",
+        ),
+        Reason(
+            "django-fastapi",
+            2,
+            "One user base for both servers: Django's accounts issue the tokens and the "
+            "FastAPI service accepts them.",
         ),
     ),
     "cms": (
@@ -193,6 +218,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "Async-native and built with performance in mind, it sits "
             "beside FastAPI at the fast end for I/O-bound APIs.",
         ),
+        Reason(
+            "django-fastapi",
+            2,
+            "The high-throughput endpoints go to an async FastAPI service, while the "
+            "product stays in Django.",
+        ),
     ),
     "typed-validation": (
         Reason(
@@ -233,6 +264,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "The de facto home for model serving and agent or inference "
             "APIs, where async concurrency keeps the server busy while models work.",
         ),
+        Reason(
+            "django-fastapi",
+            2,
+            "AI and inference endpoints live in a FastAPI service beside the Django "
+            "product: the guide's common pattern for products with an AI-facing API.",
+        ),
     ),
     "llm-streaming": (
         Reason(
@@ -242,6 +279,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "sending LLM output token by token.",
         ),
         Reason("litestar", 1, "Its async-first core streams responses as well."),
+        Reason(
+            "django-fastapi",
+            2,
+            "The FastAPI service streams model output as server-sent events, with the "
+            "users and data of the Django product.",
+        ),
     ),
     "websockets": (
         Reason(

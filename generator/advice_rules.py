@@ -43,11 +43,6 @@ WAGTAIL = Alternative(
     "A content management system built on Django: page models, an editor's interface and "
     "content workflows on top of what Django gives you.",
 )
-DJANGO_PLUS_FASTAPI = Alternative(
-    "django+fastapi",
-    "Build the product core (admin, web app, relational data) in Django and run a FastAPI "
-    "service beside it for the AI-facing or high-throughput API.",
-)
 
 
 @dataclass(frozen=True)
@@ -85,8 +80,8 @@ RULES: tuple[Rule, ...] = (
         and_any=frozenset({"ai-ml", "high-concurrency", "llm-streaming"}),
         note="Your answers mix a product core (web app, admin, relational data) with "
         "AI or high-throughput API work. Django and FastAPI work well together here: "
-        "Django for the main product, FastAPI as a separate service for that API.",
-        alternative=DJANGO_PLUS_FASTAPI,
+        "Django for the main product, FastAPI as a separate service for that API, on the "
+        "same database and users; the django-fastapi template sets up both.",
     ),
     Rule(
         frozenset({"api"}),

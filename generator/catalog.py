@@ -11,7 +11,27 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Service:
+    """One server a generated project runs: a template has one, a pairing has several."""
+
+    name: str
+    serve: str  # run in the generated project; `{port}` is the port to listen on
+    hello_path: str
+    docs_path: str
+    api_base: str
+    hello_json: dict[str, str] = field(default_factory=dict)
+    schema_path: str = ""
+    validation_status: int = 422
+    serve_env: dict[str, str] = field(default_factory=dict)
+
+
+# The keys of a service in `new-project list --json` (DESIGN.md's command-line contract).
+SERVICE_KEYS = ("name", "serve", "hello_path", "docs_path", "api_base")
 
 
 @dataclass(frozen=True)
@@ -58,12 +78,35 @@ class Template:
     # `{password}` stand for the user's.
     create_user: str = ""
     create_user_env: dict[str, str] = field(default_factory=dict)
+    # Servers the project runs besides the one the fields above describe (a pairing's).
+    more_services: tuple[Service, ...] = ()
+    # The name of the server the top-level fields describe (default: the template's name).
+    main_service: str = ""
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        """Every server of the project, the one the top-level fields describe first."""
+        main = Service(
+            name=self.main_service or self.name,
+            serve=self.serve,
+            hello_path=self.hello_path,
+            docs_path=self.docs_path,
+            api_base=self.api_base,
+            hello_json=self.hello_json,
+            schema_path=self.schema_path,
+            validation_status=self.validation_status,
+            serve_env=self.serve_env,
+        )
+        return (main, *self.more_services)
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
         for key, value in data.items():
             if isinstance(value, tuple):
                 data[key] = list(value)
+        data["services"] = [
+            {key: getattr(service, key) for key in SERVICE_KEYS} for service in self.services
+        ]
         return data
 
 
@@ -262,6 +305,52 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+# The guide's pairing: the Django product (admin, accounts, the schema and its migrations)
+# with a FastAPI service beside it on the same database and the same users. The top-level
+# facts are the Django product's, so what reads one server per template keeps working.
+TEMPLATES["django-fastapi"] = replace(
+    TEMPLATES["django"],
+    name="django-fastapi",
+    title="Django + FastAPI",
+    summary="Django product (admin, accounts, migrations) plus an async FastAPI service.",
+    main_service="django",
+    stack=(
+        "Django 5.2 LTS",
+        "Django REST Framework",
+        "drf-spectacular (OpenAPI)",
+        "django-environ",
+        "WhiteNoise",
+        "gunicorn (WSGI workers)",
+        "psycopg 3 for PostgreSQL",
+        "pytest-django, django-stubs",
+        "FastAPI service: SQLAlchemy 2 async on Django's tables, Pydantic v2",
+        "granian (the service's ASGI server)",
+    ),
+    modules=(
+        *TEMPLATES["django"].modules,
+        "fastapi",
+        "starlette",
+        "pydantic",
+        "sqlalchemy",
+        "granian",
+    ),
+    more_services=(
+        Service(
+            name="service",
+            serve=(
+                "uv run granian --interface asgi --host 127.0.0.1 --port {port} "
+                "--workers 2 --workers-kill-timeout 5 fastapi_app.asgi:app"
+            ),
+            hello_path="/hello",
+            hello_json={"message": "Hello from FastAPI"},
+            docs_path="/docs",
+            schema_path="/openapi.json",
+            api_base="",
+            validation_status=422,
+        ),
+    ),
+)
+
 NAMES: tuple[str, ...] = tuple(TEMPLATES)
 
 # The keys of `new-project list --json`, in order (DESIGN.md's command-line contract).
@@ -275,6 +364,7 @@ LIST_KEYS = (
     "api_base",
     "serve",
     "migrate",
+    "services",
 )
 
 
@@ -286,10 +376,11 @@ def list_json() -> list[dict[str, object]]:
 def list_text() -> str:
     """`new-project list`: each template's summary, stack and production command."""
     lines = []
+    width = max(len(name) for name in TEMPLATES)
     for template in TEMPLATES.values():
-        lines.append(f"{template.name:<9} {template.summary}")
-        lines.append(f"{'':<9} stack: {', '.join(template.stack)}")
-        lines.append(f"{'':<9} serve: {template.serve}")
+        lines.append(f"{template.name:<{width}} {template.summary}")
+        lines.append(f"{'':<{width}} stack: {', '.join(template.stack)}")
+        lines.append(f"{'':<{width}} serve: {template.serve}")
     return "\n".join(lines)
 
 
@@ -310,7 +401,8 @@ def resolve(name: str) -> str:
 
     Raises UnknownFrameworkError, with the closest name as a hint, for any other name.
     """
-    key = name.strip().lower()
+    # A pairing's title ("Django + FastAPI") names it too.
+    key = re.sub(r"\s*\+\s*|\s+", "-", name.strip().lower())
     if key not in TEMPLATES:
         raise UnknownFrameworkError(name)
     return key

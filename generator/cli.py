@@ -18,7 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from generator import __version__
 from generator.advisor import NEEDS  # plain data, cheap: the help texts list the needs
-from generator.catalog import names_text
+from generator.catalog import TEMPLATES, names_text
 
 if TYPE_CHECKING:
     from generator.store import StoreVersion
@@ -57,11 +57,14 @@ class _DefaultToCreate(TyperGroup):
 
 
 class _NeedsHelp(TyperCommand):
-    """Help that ends with every need and what it means, names kept whole in a column."""
+    """Help that ends with every need and what it means, then every template that can be
+    recommended, names kept whole in a column."""
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:  # click's own types
         with formatter.section("Needs"):
             formatter.write_dl(list(NEEDS.items()))
+        with formatter.section("Templates"):
+            formatter.write_dl([(t.name, f"{t.title}: {t.summary}") for t in TEMPLATES.values()])
 
 
 app = typer.Typer(

@@ -35,6 +35,7 @@ from typing import Any
 import accounts_checks
 import conformance
 import deploy_checks
+import service_checks
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -47,7 +48,7 @@ from devtools.processes import (
     wait_until_ready,
 )
 from generator.answers import NEW_PROJECT_DATA
-from generator.catalog import TEMPLATES, Template
+from generator.catalog import TEMPLATES, Service, Template
 from generator.render import load_questions, render_project, template_root
 
 # The folder a case renders into; Copier derives project_name and package_name from it.
@@ -72,6 +73,9 @@ class Case:
     framework: str
     options: tuple[tuple[str, Any], ...]  # matrix answers in copier.yml order
     default: bool = False  # every option at its default
+    # Answers of the questions not asked for this template (their defaults), e.g. `auth`,
+    # which a pairing of templates may always have.
+    fixed: tuple[tuple[str, Any], ...] = ()
 
     @property
     def data(self) -> dict[str, Any]:
@@ -86,7 +90,7 @@ class Case:
         return TEMPLATES[self.framework]
 
     def answer(self, key: str) -> Any:
-        return dict(self.options).get(key)
+        return dict(self.options).get(key, dict(self.fixed).get(key))
 
 
 def _jinja() -> SandboxedEnvironment:
@@ -236,9 +240,17 @@ def option_matrix(root: Path | None = None) -> dict[str, list[Case]]:
             for context, matrix_answers in _expand(questions, framework)
             if _valid(env, questions, context, matrix_answers)
         ]
-        defaults = _expand(questions, framework, defaults_only=True)[0][1]
+        context, defaults = _expand(questions, framework, defaults_only=True)[0]
+        fixed = tuple(
+            (name, context[name])
+            for name, question in questions.items()
+            if name not in defaults
+            and name in context
+            and (question.get("type") == "bool" or "choices" in question)
+        )
         cases = [
-            Case(framework, tuple(combo.items()), default=combo == defaults) for combo in combos
+            Case(framework, tuple(combo.items()), default=combo == defaults, fixed=fixed)
+            for combo in combos
         ]
         cases.sort(key=lambda case: not case.default)
         matrix[framework] = cases
@@ -616,9 +628,12 @@ class Project:
                 self.env_aside.rename(dotenv)
 
     @contextlib.contextmanager
-    def serve(self, env: Mapping[str, str], port: int) -> Iterator[Server]:
-        """Start the catalog's serve command in its own process group; always stopped."""
-        command = self.template.serve.format(port=port)
+    def serve(
+        self, env: Mapping[str, str], port: int, serve: str | None = None
+    ) -> Iterator[Server]:
+        """Start the catalog's serve command (or a further service's `serve`) in its own
+        process group; always stopped."""
+        command = (serve or self.template.serve).format(port=port)
         log = self.workdir / f"serve-{port}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S602 - the catalog's documented command line
@@ -1339,6 +1354,82 @@ def _accounts_steps(
     return steps
 
 
+def _more_services_steps(
+    run: Run,
+    env: Mapping[str, str],
+    main: Server,
+    step: Callable[..., StepResult],
+    selected: Callable[[str], bool],
+) -> Iterator[StepResult]:
+    """The registry's further services of the template, each under its own production
+    server beside the main one, then the pairing's end-to-end checks against both."""
+    project = run.project
+    template = project.template
+    for service in template.more_services:
+        names = [f"{service.name}: {name}" for name in service_checks.SERVICE_STEPS]
+        shared = (service_checks.SHARED_USERS_STEP, service_checks.SHARED_ITEMS_STEP)
+        if not any(selected(name) for name in (*names, *shared)):
+            for name in (*names, *shared):
+                yield step(name, lambda: "")
+            continue
+        port = free_port()
+        with project.serve(env, port, service.serve) as server:
+
+            def start(server: Server = server, service: Service = service, port: int = port) -> str:
+                project.wait_ready(server, service.hello_path, SERVER_START_TIMEOUT)
+                return f"`{service.serve.format(port=port)}` answered"
+
+            started = step(names[0], start)
+            yield started
+            needs = None if started.ok else "the service did not start"
+            checks = {
+                names[1]: functools.partial(service_checks.check_hello, service, server.base),
+                names[2]: functools.partial(service_checks.check_docs, service, server.base),
+            }
+            for name in names[1:]:
+                yield step(name, _service_step(checks[name]), needs=needs)
+            pair = service_checks.Pair(main.base, template.api_base, server.base, service.api_base)
+            package = yaml.safe_load((project.path / ".copier-answers.yml").read_text())[
+                "package_name"
+            ]
+
+            def make_staff(email: str, password: str) -> None:
+                command = template.create_user.format(email=shlex.quote(email))
+                extra = {
+                    key: value.format(email=email, password=password)
+                    for key, value in template.create_user_env.items()
+                }
+                project.run(command, env=project.production_env(run.database_url, **extra))
+
+            yield step(
+                shared[0],
+                _service_step(functools.partial(service_checks.check_shared_users, pair)),
+                needs=needs,
+            )
+            yield step(
+                shared[1],
+                _service_step(
+                    functools.partial(
+                        service_checks.check_shared_items,
+                        pair,
+                        make_staff,
+                        f"/admin/{package}/item/",
+                    )
+                ),
+                needs=needs,
+            )
+
+
+def _service_step(check: Callable[[], str]) -> Callable[[], str]:
+    def action() -> str:
+        try:
+            return check()
+        except service_checks.CheckFailed as failure:
+            raise StepFailed(str(failure)) from None
+
+    return action
+
+
 def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, Callable[[], str]]]:
     """The deployment checks (tests/deploy_checks.py) named in `names`, as steps."""
 
@@ -1349,7 +1440,10 @@ def _deploy_steps(project: Project, names: tuple[str, ...]) -> list[tuple[str, C
         deploy_checks.LOCK_STEP: lambda: deploy_checks.check_lock_committed(run),
         deploy_checks.DEPENDABOT_STEP: lambda: deploy_checks.check_dependabot(project.path, run),
         deploy_checks.COMPOSE_STEP: lambda: deploy_checks.check_compose(
-            project.path, run, postgresql=project.postgresql
+            project.path,
+            run,
+            postgresql=project.postgresql,
+            more=tuple(service.name for service in project.template.more_services),
         ),
         deploy_checks.MAKEFILE_STEP: lambda: deploy_checks.check_makefile(project.path, run),
         deploy_checks.KUBERNETES_STEP: lambda: deploy_checks.check_kubernetes(
@@ -1418,13 +1512,14 @@ def run_case(
     )
     run = Run(project)
     aborted: str | None = None
-    pending = list(STEP_NAMES)
+    more_steps = service_checks.step_names(case.template)
+    pending = [*STEP_NAMES, *more_steps]
 
     def selected(name: str) -> bool:
         return only is None or name in only or name in _FATAL
 
     def step(name: str, action: Callable[[], str], needs: str | None = None) -> StepResult:
-        assert name in STEP_NAMES, name
+        assert name in STEP_NAMES or name in more_steps, name
         pending.remove(name)
         if not selected(name):
             return StepResult(name, None, "not run: not selected")
@@ -1521,7 +1616,7 @@ def run_case(
         *conformance.STEP_NAMES,
         deploy_checks.REQUEST_LOG_STEP,
     )
-    if not any(selected(name) for name in ("serve", *server_steps)):
+    if not any(selected(name) for name in ("serve", *server_steps, *more_steps)):
         for name in ("serve", *server_steps):
             yield step(name, lambda: "")
     elif aborted is not None or serve_needs is not None:
@@ -1558,6 +1653,9 @@ def run_case(
             }
             for name in server_steps:
                 yield step(name, checks[name], needs=None if started.ok else "serve did not pass")
+            yield from _more_services_steps(run, env, server, step, selected)
+    for name in [name for name in more_steps if name in pending]:
+        yield step(name, lambda: "", needs=serve_needs or "serve did not pass")
     yield step("SECRET_KEY required in production", lambda: check_secret_required(run))
     yield step("DATABASE_URL required for PostgreSQL", lambda: check_database_url_required(run))
     assert not pending, pending

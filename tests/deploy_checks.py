@@ -87,32 +87,36 @@ def check_dependabot(project: Path, run: Runner) -> str:
     return f"valid; weekly, grouped: {', '.join(sorted(found))}"
 
 
-def check_compose(project: Path, run: Runner, *, postgresql: bool) -> str:
-    """compose.yaml is valid Compose, publishes on loopback only, and starts the app after
-    the migrations (and those after a healthy PostgreSQL, when the project uses it)."""
+def check_compose(
+    project: Path, run: Runner, *, postgresql: bool, more: tuple[str, ...] = ()
+) -> str:
+    """compose.yaml is valid Compose, publishes on loopback only, and starts the app (and
+    the template's further services, `more`) after the migrations, and those after a
+    healthy PostgreSQL when the project uses it."""
     compose = project / "compose.yaml"
     if not compose.is_file():
         raise CheckFailed("no compose.yaml")
     validate_builtin_schema(run, "vendor.compose-spec", [compose])
     services: dict[str, dict[str, Any]] = yaml.safe_load(compose.read_text())["services"]
     problems: list[str] = []
-    expected = {"app", "migrate", *(["db"] if postgresql else [])}
+    expected = {"app", "migrate", *more, *(["db"] if postgresql else [])}
     if set(services) != expected:
         problems.append(f"services are {sorted(services)}, expected {sorted(expected)}")
     for name, service in services.items():
         for port in service.get("ports", []):
             if not str(port).startswith("127.0.0.1:"):
                 problems.append(f"{name} publishes {port} beyond 127.0.0.1")
-    app_needs = services.get("app", {}).get("depends_on", {})
-    if app_needs.get("migrate", {}).get("condition") != "service_completed_successfully":
-        problems.append("app does not wait for the migrations to complete")
+    for name in ("app", *more):
+        needs = services.get(name, {}).get("depends_on", {})
+        if needs.get("migrate", {}).get("condition") != "service_completed_successfully":
+            problems.append(f"{name} does not wait for the migrations to complete")
     if postgresql:
         db = services.get("db", {})
         if "pg_isready" not in " ".join(db.get("healthcheck", {}).get("test", [])):
             problems.append("db has no pg_isready healthcheck")
         if not re.fullmatch(r"postgres:\d+(\.\d+)?", str(db.get("image"))):
             problems.append(f"db image {db.get('image')!r} is not pinned to a major version")
-        for name in ("migrate", "app"):
+        for name in ("migrate", "app", *more):
             needs = services.get(name, {}).get("depends_on", {})
             if needs.get("db", {}).get("condition") != "service_healthy":
                 problems.append(f"{name} does not wait for a healthy db")

@@ -144,9 +144,10 @@ SCENARIOS = [
     scenario(
         ["full-stack", "admin", "relational", "ai-ml"],
         "django",
-        ["django+fastapi"],
-        "work well together",
-        "FAQ: many teams use both, Django for the product core, FastAPI beside it.",
+        [],
+        "django-fastapi template",
+        "FAQ: many teams use both, Django for the product core, FastAPI beside it; with "
+        "the product core weighing most, Django leads and the note names the pairing.",
     ),
     scenario(
         ["admin", "relational"],
@@ -293,18 +294,33 @@ SCENARIOS = [
     ),
     scenario(
         ["relational", "llm-streaming"],
-        TIE({"django", "fastapi"}),
-        ["django+fastapi"],
-        "tie at 3 points",
+        "django-fastapi",
+        [],
+        "work well together",
         "A relational core is Django's and LLM streaming is FastAPI's; the guide's "
-        "answer is both, side by side.",
+        "answer is both, side by side: the pairing.",
     ),
     scenario(
         ["admin", "auth", "high-concurrency"],
-        "django",
-        ["django+fastapi"],
+        TIE({"django", "django-fastapi"}),
+        [],
         "separate service",
-        "Django for the admin and auth core, a FastAPI service for the high-throughput API.",
+        "Django for the admin and auth core, a FastAPI service for the high-throughput API: "
+        "plain Django and the pairing score the same, the pairing meets more of the needs.",
+    ),
+    scenario(
+        ["admin", "llm-streaming"],
+        "django-fastapi",
+        [],
+        "django-fastapi template",
+        "Guide: Django for the main product (admin) plus FastAPI for AI-facing streaming.",
+    ),
+    scenario(
+        ["full-stack", "ai-ml"],
+        "django-fastapi",
+        [],
+        "work well together",
+        "FAQ: full-stack product with AI endpoints: Django core plus a FastAPI service.",
     ),
     scenario(
         ["dependency-injection"],
@@ -438,8 +454,22 @@ def test_every_reason_text_is_unique_and_non_empty() -> None:
 
 
 def test_every_framework_is_favoured_by_some_need() -> None:
+    # A pairing is never the pick for one need alone (each of its halves is, more simply);
+    # it is the pick when the needs call for both halves.
     firsts = {recommend([need]).recommended for need in NEEDS}
-    assert firsts == set(FRAMEWORKS)
+    pairings = {name for name in FRAMEWORKS if "-" in name}
+    assert firsts == set(FRAMEWORKS) - pairings
+    for pairing in pairings:
+        halves = pairing.split("-")
+        mixed = [
+            (first, second)
+            for first in NEEDS
+            for second in NEEDS
+            if recommend([first]).recommended == halves[0]
+            and recommend([second]).recommended == halves[1]
+            and recommend([first, second]).recommended == pairing
+        ]
+        assert mixed, pairing
 
 
 def test_rules_only_mention_known_needs() -> None:
@@ -564,6 +594,11 @@ def test_no_needs_recommends_nothing_and_says_how_to_give_some() -> None:
 # --- needs only one framework meets -------------------------------------------------------
 
 
+def _pairings_with(framework: str) -> set[str]:
+    """Templates that pair `framework` with another (django-fastapi holds Django)."""
+    return {name for name in FRAMEWORKS if "-" in name and framework in name.split("-")}
+
+
 def _only_here() -> list[tuple[str, str]]:
     return [
         (need, r.framework) for need, rs in REASONS.items() for r in rs if r.weight == ONLY_HERE
@@ -577,7 +612,8 @@ def test_admin_is_a_capability_only_django_has() -> None:
 
 @pytest.mark.parametrize(("need", "owner"), _only_here())
 def test_a_need_only_one_framework_meets_is_its_alone_and_says_so(need: str, owner: str) -> None:
-    (reason,) = REASONS[need]
+    # A pairing built on the owner has the capability through it; nothing else does.
+    (reason,) = [r for r in REASONS[need] if r.framework not in _pairings_with(owner)]
     assert reason.framework == owner
     assert "only" in reason.text.lower()
     assert "counts double" in reason.text
@@ -591,7 +627,10 @@ def test_a_need_only_one_framework_meets_outweighs_two_strengths_of_another(
     # build that capability itself.
     for pair in itertools.combinations([n for n in NEEDS if n != need], 2):
         rec = recommend([need, *pair])
-        assert rec.recommended == owner or rec.ranking[0].score == rec.ranking[1].score, pair
+        assert (
+            rec.recommended in {owner, *_pairings_with(owner)}
+            or rec.ranking[0].score == rec.ranking[1].score
+        ), pair
 
 
 # --- option defaults ------------------------------------------------------------------------
@@ -659,7 +698,7 @@ def test_json_shape_is_exact_and_serialisable() -> None:
         assert isinstance(entry["score"], int)
         assert isinstance(entry["reasons"], list)
         assert all(isinstance(t, str) for t in entry["reasons"])
-    assert doc["also_consider"] == ["django+fastapi", "tornado"]
+    assert doc["also_consider"] == ["tornado"]
     alternatives = doc["alternatives"]
     assert isinstance(alternatives, list)
     assert [a["name"] for a in alternatives] == doc["also_consider"]

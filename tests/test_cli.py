@@ -84,12 +84,38 @@ def test_list_json_gives_every_template_with_its_commands() -> None:
             "api_base",
             "serve",
             "migrate",
+            "services",
         ]
         template = catalog.TEMPLATES[entry["name"]]
         assert entry["schema_path"] == template.schema_path
         assert entry["api_base"] == template.api_base
         assert "{port}" in entry["serve"]
         assert entry["hello_path"].startswith("/hello")
+        # Every server of the project; the first is the one the top-level fields describe.
+        services = entry["services"]
+        assert len(services) == 1 + len(template.more_services)
+        for service in services:
+            assert list(service) == ["name", "serve", "hello_path", "docs_path", "api_base"]
+            assert "{port}" in service["serve"]
+            assert service["hello_path"].startswith("/hello")
+        first = services[0]
+        assert [first["serve"], first["hello_path"], first["docs_path"], first["api_base"]] == [
+            entry["serve"],
+            entry["hello_path"],
+            entry["docs_path"],
+            entry["api_base"],
+        ]
+
+
+def test_list_json_describes_both_servers_of_the_pairing() -> None:
+    templates = {t["name"]: t for t in json.loads(run_cli("list", "--json").stdout)}
+    pairing = templates["django-fastapi"]
+    assert pairing["hello_path"] == "/hello/"  # the Django product's, as before
+    assert [(s["name"], s["hello_path"], s["docs_path"]) for s in pairing["services"]] == [
+        ("django", "/hello/", "/api/docs/"),
+        ("service", "/hello", "/docs"),
+    ]
+    assert "granian" in pairing["services"][1]["serve"]
 
 
 def test_version() -> None:
@@ -307,3 +333,12 @@ def test_create_prints_the_next_steps(tmp_path: Path) -> None:
     printed = result.stdout.splitlines()
     assert printed[1:] == next_steps(tmp_path / "demo", template)
     assert render.read_answers(tmp_path / "demo")["framework"] == template.name
+
+
+def test_recommend_help_lists_every_template() -> None:
+    result = run_cli("recommend", "--help")
+    assert result.returncode == 0
+    templates = result.stdout[result.stdout.index("Templates:") :]
+    for name, template in catalog.TEMPLATES.items():
+        assert name in templates
+        assert template.title in " ".join(templates.split())

@@ -84,7 +84,7 @@ def test_a_project_is_what_copier_makes_from_the_store_at_the_recorded_version(
     project, answers file included, is still what Copier makes from the store itself."""
     tool = tmp_path / "tool" / "out"
     subprocess.run(
-        [sys.executable, "-m", "generator", str(tool), "--framework", "flask", "--defaults"],
+        [sys.executable, "-m", "generator", str(tool), "--framework", NAMES[0], "--defaults"],
         check=True,
         capture_output=True,
     )
@@ -102,7 +102,7 @@ def test_a_project_is_what_copier_makes_from_the_store_at_the_recorded_version(
             "--vcs-ref",
             recorded["_commit"],
             "-d",
-            "framework=flask",
+            f"framework={NAMES[0]}",
             str(Path(recorded["_src_path"]).expanduser()),
             str(bare),
         ],

@@ -30,6 +30,8 @@ ALLOWLIST: dict[str, str] = {
     "copier.yml": "Copier's own question data, checked against the registry",
     # PyPI's search keywords and trove classifiers are static metadata.
     "pyproject.toml": "package keywords and classifiers",
+    # Another generator's template is a baseline of the render benchmark, by its name.
+    "bench/rendering.py": "the name of another generator's template, a render baseline",
     # Expected results: the scenario table states, from the guide, which framework each
     # set of needs should get; deriving it from the advisor would test nothing.
     "tests/test_advisor.py": "advisor scenarios: expected picks, reasoned from the guide",
@@ -51,10 +53,27 @@ def _is_documentation(path: str) -> bool:
     return path.startswith(("docs/", "bench/results/")) or path.endswith(".md")
 
 
+def _halves(name: str) -> list[str]:
+    """The frameworks a pairing joins (a name `a-b` of two registry names); none for others."""
+    parts = name.split("-")
+    return parts if len(parts) > 1 and all(part in catalog.TEMPLATES for part in parts) else []
+
+
 def _belongs_to(path: str, name: str) -> bool:
     """The framework's own files: its template folder and the guide's minimal app that
-    the benchmarks compare it with."""
-    return path.startswith(f"templates/{name}/") or path == f"bench/apps/guide_{name}.py"
+    the benchmarks compare it with. A pairing's files include its halves' files, and those
+    guard the pairing's few differences, so within a pairing each may name the others."""
+    if path.startswith(f"templates/{name}/") or path == f"bench/apps/guide_{name}.py":
+        return True
+    for pairing in catalog.NAMES:
+        family = {pairing, *_halves(pairing)}
+        if (
+            len(family) > 1
+            and name in family
+            and any(path.startswith(f"templates/{member}/") for member in family)
+        ):
+            return True
+    return False
 
 
 def _tracked_files() -> list[str]:
@@ -73,7 +92,12 @@ def _names_in(path: str) -> set[str]:
         text = (ROOT / path).read_text(encoding="utf-8")
     except (UnicodeDecodeError, FileNotFoundError):
         return set()
-    return {name for name in catalog.NAMES if _mentions(name, f"{path}\n{text}")}
+    text = f"{path}\n{text}"
+    named = {name for name in catalog.NAMES if _halves(name) and _mentions(name, text)}
+    # A pairing's name is not a mention of its halves.
+    for pairing in named:
+        text = re.sub(rf"\b{re.escape(pairing)}\b", " ", text, flags=re.IGNORECASE)
+    return named | {name for name in catalog.NAMES if _mentions(name, text)}
 
 
 def test_only_the_registry_and_each_frameworks_own_files_name_a_framework() -> None:
@@ -102,6 +126,8 @@ def test_every_allowlisted_file_still_needs_its_entry(path: str) -> None:
 @pytest.mark.parametrize("name", catalog.NAMES)
 def test_the_search_finds_a_title_or_a_path_and_skips_longer_words(name: str) -> None:
     title = catalog.TEMPLATES[name].title
-    assert _mentions(name, f"uses {title}.")
+    # A pairing's title names its halves ("A + B"), which the search finds as those.
+    names_in_title = _halves(name) or [name]
+    assert all(_mentions(part, f"uses {title}.") for part in names_in_title)
     assert _mentions(name, f"templates/{name}/README.md")
     assert not _mentions(name, f"x{name}y {name}_server")
