@@ -26,6 +26,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from generator.catalog import NAMES
+
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -216,7 +218,7 @@ CASES = [
     # Frameworks, needs, keys, choices, booleans, e-mail, Python versions.
     Case("unknown-framework", "proj --defaults --framework rails", "unknown framework 'rails'; choose one of django, fastapi, flask, litestar"),
     Case("framework-misspelt", "proj --defaults --framework fastap", "unknown framework 'fastap' (did you mean 'fastapi'?)"),
-    Case("unknown-framework-as-data", "proj --defaults --data framework=rails", "framework must be one of django, fastapi, flask, litestar; got 'rails'"),
+    Case("unknown-framework-as-data", "proj --defaults --data framework=rails", f"framework must be one of {', '.join(NAMES)}; got 'rails'"),
     Case("framework-disagree", "proj --defaults --framework flask --data framework=django", "--framework and --data framework=... disagree"),
     Case("unknown-need", "proj --defaults --need telepathy", "Unknown need: 'telepathy'. Valid needs: full-stack"),
     Case("need-typo", "proj --defaults --need asynk", "'asynk' (did you mean 'async'?)"),

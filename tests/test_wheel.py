@@ -105,8 +105,15 @@ def test_wheel_generates_every_template(
     template = TEMPLATES[framework]
     project = contract.Project(case, tmp_path, tools, REPO, None, None)
     contract.step_uv_sync(project)
-    summary = contract.step_pytest(project)
-    assert project.tests_run, summary
+    # The hello tests only, with the whole suite collected: the files are the checkout's
+    # (asserted above), whose whole suite the contract runs on this same default case.
+    output = project.run(
+        ["uv", "run", "--no-sync", "pytest", "-p", "no:cacheprovider", "--no-cov", "-k", "hello"],
+        env=project.base_env(),
+        timeout=contract.TIMEOUT_TOOL,
+        what="pytest",
+    )
+    assert " passed" in output, output
 
     env = project.production_env(None)
     with project.without_dev_env():
