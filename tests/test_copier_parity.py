@@ -29,13 +29,8 @@ def tree(root: Path) -> dict[str, str]:
     return files
 
 
-@pytest.mark.parametrize("framework", NAMES)
-def test_copier_copy_renders_the_same_files_as_new_project(
-    tmp_path: Path, framework: str, template_source: Path
-) -> None:
-    # The README's form: a git+file URL at HEAD renders the last commit of a clean clone
-    # (a bare path would copy the working tree, untracked folders too). The snapshot holds
-    # the checkout's tracked files, so uncommitted edits are compared as well.
+def copier_copy(source: str, vcs_ref: str, framework: str, dest: Path) -> None:
+    """Plain `copier copy` of `source` at `vcs_ref`, with the template's defaults."""
     subprocess.run(
         [
             sys.executable,
@@ -45,15 +40,25 @@ def test_copier_copy_renders_the_same_files_as_new_project(
             "--quiet",
             "--defaults",
             "--vcs-ref",
-            "HEAD",
+            vcs_ref,
             "-d",
             f"framework={framework}",
-            f"git+file://{template_source}",
-            str(tmp_path / "copier" / "out"),
+            source,
+            str(dest),
         ],
         check=True,
         capture_output=True,
     )
+
+
+@pytest.mark.parametrize("framework", NAMES)
+def test_copier_copy_renders_the_same_files_as_new_project(
+    tmp_path: Path, framework: str, template_source: Path
+) -> None:
+    # The README's form: a git+file URL at HEAD renders the last commit of a clean clone
+    # (a bare path would copy the working tree, untracked folders too). The snapshot holds
+    # the checkout's tracked files, so uncommitted edits are compared as well.
+    copier_copy(f"git+file://{template_source}", "HEAD", framework, tmp_path / "copier" / "out")
     subprocess.run(
         [
             sys.executable,
@@ -91,24 +96,7 @@ def test_a_project_is_what_copier_makes_from_the_store_at_the_recorded_version(
     answers = (tool / ".copier-answers.yml").read_text(encoding="utf-8")
     recorded = yaml.safe_load(answers)
     bare = tmp_path / "copier" / "out"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--quiet",
-            "--defaults",
-            "--vcs-ref",
-            recorded["_commit"],
-            "-d",
-            f"framework={NAMES[0]}",
-            str(Path(recorded["_src_path"]).expanduser()),
-            str(bare),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    copier_copy(str(Path(recorded["_src_path"]).expanduser()), recorded["_commit"], NAMES[0], bare)
     assert (bare / ".copier-answers.yml").read_text(encoding="utf-8") == answers
     by_tool = tree(tool)
     by_tool.pop("uv.lock")  # the tool locks the project in its first commit
