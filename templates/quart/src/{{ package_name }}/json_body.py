@@ -8,7 +8,9 @@ over-deep body the same way: 400, like any other body that is not JSON.
 from typing import Any
 
 from pydantic import BaseModel
+from quart import Request
 from quart.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest
 
 # Far deeper than any body this API accepts, far shallower than the parser's own limit.
 MAX_JSON_DEPTH = 64
@@ -49,3 +51,14 @@ class DepthLimitedJSONProvider(DefaultJSONProvider):
         if isinstance(o, BaseModel):
             return o.model_dump(mode="json")
         return DefaultJSONProvider.default(o)
+
+
+class JsonRequest(Request):
+    """Quart's request, answering a body that is not UTF-8 like any other malformed JSON."""
+
+    async def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        try:
+            return await super().get_json(force=force, silent=silent, cache=cache)
+        except UnicodeDecodeError:
+            # Quart decodes the body before parsing it; invalid UTF-8 is not JSON either.
+            raise BadRequest("The body is not valid UTF-8 JSON") from None
