@@ -260,7 +260,7 @@ TEMPLATES: dict[str, Template] = {
             create_user_env={"CREATE_USER_PASSWORD": "{password}"},
         ),
         Template(
-            dev_in_container=" --host 0.0.0.0 --port 8000",
+            dev_in_container=" --host 0.0.0.0",
             deploy_settings={"DEBUG": "false", "CORS_ORIGINS": "", "MAX_REQUEST_BYTES": "1048576"},
             name="quart",
             title="Quart",
