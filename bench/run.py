@@ -4,6 +4,7 @@
     uv run python bench/run.py --quick              # fewer rounds, shorter loads
     uv run python bench/run.py --only startup,render --frameworks flask
     uv run python bench/run.py --only suite         # the default test run (as long as CI)
+    uv run python bench/run.py --only servers       # hypercorn, uvicorn, granian for Quart
 
 Every figure is a ratio against a baseline measured in the same run (interleaved where
 the two can alternate), so that the figures hold on a noisy, shared machine.
@@ -32,6 +33,7 @@ import green  # after the path above
 import rendering
 import scale
 import served
+import servers
 import startup
 import tokens
 from common import (
@@ -49,7 +51,7 @@ from common import (
 
 BENCHMARKS = ("startup", "render", "green", "served", "tokens", "scale")
 # Named with --only, never run by default: the whole default test run takes as long as CI.
-ON_REQUEST = ("suite",)
+ON_REQUEST = ("suite", "servers")
 RESULTS = BENCH_DIR / "results"
 BUDGET_SECONDS = 600  # all six, on an idle 2-core machine
 
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         tools = Tools.discover(scratch)
-        if tools.wrk is None and {"served", "tokens"} & set(only) and args.install_wrk:
+        if tools.wrk is None and {"served", "tokens", "servers"} & set(only) and args.install_wrk:
             tools = Tools(**{**tools.__dict__, "wrk": served.install_wrk()})
         machine_info = machine(tools)
         ctx = Context(
@@ -83,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             "tokens": lambda: tokens.run(ctx),
             "scale": lambda: scale.run(ctx, cases=args.contract_cases),
             "suite": lambda: scale.run_suite(ctx),
+            "servers": lambda: servers.run(ctx),
         }
         sections = []
         for name in only:

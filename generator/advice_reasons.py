@@ -33,6 +33,8 @@ NEEDS: dict[str, str] = {
     "beginner": "You are new to Python web development",
     "dependency-injection": "Dependency injection built into the framework",
     "structure": "An API framework with more built-in structure than FastAPI",
+    # Needs added with a template, after the design's vocabulary (docs/advisor.md).
+    "flask-async": "Flask's way of writing an app, with async views (a Flask team going async)",
 }
 
 
@@ -204,6 +206,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "Runs on ASGI with async views and an async ORM that is still "
             "maturing, so async work is possible without leaving Django.",
         ),
+        Reason(
+            "quart",
+            3,
+            "Flask rewritten for asyncio: every view, hook and error handler can be async "
+            "and await slow calls, on ASGI, with Flask's API.",
+        ),
     ),
     "high-concurrency": (
         Reason(
@@ -256,6 +264,7 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "Also produces an OpenAPI schema from your route handlers without extra tooling.",
         ),
         Reason("flask", 1, "Flask-Smorest can generate OpenAPI docs for a Flask API."),
+        Reason("quart", 1, "The quart-schema extension documents the routes as OpenAPI."),
     ),
     "ai-ml": (
         Reason(
@@ -295,6 +304,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
         Reason(
             "litestar", 1, "Handles WebSockets on the same async foundation as its HTTP routes."
         ),
+        Reason(
+            "quart",
+            1,
+            "WebSocket routes are built in and written like its HTTP views, with the same "
+            "request context.",
+        ),
     ),
     "small": (
         Reason(
@@ -302,6 +317,11 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             3,
             "A minimal core keeps a small service small, where Django's "
             "structure would be overkill.",
+        ),
+        Reason(
+            "quart",
+            2,
+            "Flask's small core, so an async service stays as small as a Flask one.",
         ),
     ),
     "prototype": (
@@ -311,6 +331,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "Very little ceremony between an idea and a running endpoint, with "
             "a development server and debugger included.",
         ),
+        Reason(
+            "quart",
+            2,
+            "A Flask team can start an async prototype in the style it already writes, "
+            "with a reloading development server.",
+        ),
     ),
     "full-control": (
         Reason(
@@ -319,6 +345,27 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "No prescribed layout or ORM: you pick every component and design the stack yourself.",
         ),
         Reason("fastapi", 1, "Leaves the project layout and the data layer up to you."),
+        Reason(
+            "quart",
+            2,
+            "Like Flask, it prescribes no layout or ORM: you choose each piece, async ones "
+            "included.",
+        ),
+    ),
+    "flask-async": (
+        Reason(
+            "quart",
+            3,
+            "Flask's API (app factory, blueprints, request context, error handlers) "
+            "reimplemented on asyncio and ASGI, so Flask code and habits carry over and "
+            "every view can be async.",
+        ),
+        Reason(
+            "flask",
+            1,
+            "Flask itself runs `async def` views, each in an event loop of its own on a WSGI "
+            "worker: fine for a few awaits, not for many connections at once.",
+        ),
     ),
     "beginner": (
         Reason(

@@ -20,10 +20,6 @@ TORNADO = Alternative(
     "A mature async framework and networking library, well suited to holding many "
     "WebSockets or other long-lived connections at scale.",
 )
-QUART = Alternative(
-    "quart",
-    "Keeps Flask's API but runs on ASGI, for when you like Flask's style and need async.",
-)
 PYRAMID = Alternative(
     "pyramid",
     "Unopinionated and able to grow from tiny to large apps: you choose the database, URL "
@@ -72,7 +68,6 @@ class Rule:
 
 _PRODUCT_CORE = frozenset({"full-stack", "admin", "relational"})
 _FLASK_STYLE = frozenset({"small", "prototype", "full-control"})
-_ASYNC = frozenset({"async", "high-concurrency", "websockets"})
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -125,7 +120,6 @@ RULES: tuple[Rule, ...] = (
     Rule(frozenset({"websockets"}), top="django", alternative=DJANGO_CHANNELS),
     Rule(frozenset({"cms"}), alternative=WAGTAIL),
     Rule(frozenset({"websockets"}), alternative=TORNADO),
-    Rule(_ASYNC, and_any=_FLASK_STYLE, alternative=QUART),
     Rule(
         frozenset({"full-control"}),
         unless_any=frozenset({"small", "prototype"}),

@@ -301,6 +301,59 @@ TEMPLATES: dict[str, Template] = {
             create_user="uv run litestar create-user {email}",
             create_user_env={"CREATE_USER_PASSWORD": "{password}"},
         ),
+        Template(
+            dev_in_container=" --host 0.0.0.0",
+            deploy_settings={"DEBUG": "false", "CORS_ORIGINS": "", "MAX_REQUEST_BYTES": "1048576"},
+            name="quart",
+            title="Quart",
+            summary="Flask's API on ASGI: async views, blueprints, quart-schema, SQLAlchemy async.",
+            stack=(
+                "Quart",
+                "quart-schema + Pydantic v2 (OpenAPI)",
+                "SQLAlchemy 2 async",
+                "Alembic",
+                "granian (ASGI server)",
+                "pytest + httpx",
+            ),
+            hello_path="/hello",
+            hello_json={"message": "Hello from Quart"},
+            docs_path="/docs",
+            schema_path="/openapi.json",
+            api_base="",
+            serve=(
+                "uv run granian --interface asgi --host 127.0.0.1 --port {port} "
+                "--workers 2 --workers-kill-timeout 5 asgi:app"
+            ),
+            migrate="uv run alembic upgrade head",
+            dev="uv run quart --app {package_name} run --reload --port 8000",
+            docker_cmd=(
+                "granian",
+                "--interface",
+                "asgi",
+                "--host",
+                "0.0.0.0",  # noqa: S104 - inside the container
+                "--port",
+                "8000",
+                "--workers",
+                "2",
+                "--workers-kill-timeout",
+                "5",
+                "asgi:app",
+            ),
+            docs_url="https://quart.palletsprojects.com/",
+            modules=(
+                "quart",
+                "quart_schema",
+                "werkzeug",
+                "pydantic",
+                "sqlalchemy",
+                "alembic",
+                "granian",
+            ),
+            validation_status=422,
+            create_user="uv run create-user {email}",
+            create_user_env={"CREATE_USER_PASSWORD": "{password}"},
+        ),
     )
 }
 
