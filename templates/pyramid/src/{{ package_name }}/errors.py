@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pyramid.config import Configurator
-from pyramid.httpexceptions import HTTPException
+from pyramid.httpexceptions import HTTPException, HTTPNotFound
 from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
@@ -35,6 +35,11 @@ DATABASE_UNAVAILABLE = "The database is busy or unreachable; try again shortly."
 DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
 # Methods whose body the guard reads.
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class NotFound(HTTPNotFound):
+    """A 404 whose message is for the client ("Item 7 not found."); any other 404, a path
+    no route matches among them, says only "Not found."."""
 
 
 def excerpt(text: str) -> str:
@@ -203,8 +208,8 @@ def http_error(error: HTTPException, request: Request) -> Response:
     return error_response(error.code or 500, error.detail or error.title, headers=kept)
 
 
-def not_found(request: Request) -> Response:
-    return error_response(404, "Not found.")
+def not_found(error: HTTPNotFound, request: Request) -> Response:
+    return error_response(404, error.detail if isinstance(error, NotFound) else "Not found.")
 
 
 def unexpected(error: Exception, request: Request) -> Response:

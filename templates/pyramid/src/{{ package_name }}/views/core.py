@@ -10,10 +10,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger(__name__)
 
+GREETING = {"message": "Hello from Pyramid"}
+
 
 @view_config(route_name="hello", request_method="GET", renderer="json", openapi=True)
 def hello(request: Request) -> dict[str, str]:
-    return {"message": "Hello from Pyramid"}
+    return GREETING
 
 
 @view_config(route_name="health", request_method="GET", renderer="json", openapi=True)
