@@ -7,17 +7,17 @@ HEAD, a busy database) before anything else reads the request.
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from jsonschema.exceptions import ValidationError as SchemaError
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPException, HTTPNotFound
 from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.tweens import INGRESS
-from pyramid_openapi3 import RequestValidationError, ResponseValidationError
-from pyramid_openapi3.exceptions import extract_errors
+from pyramid_openapi3.exceptions import RequestValidationError, ResponseValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -37,7 +37,7 @@ DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class NotFound(HTTPNotFound):
+class NotFound(HTTPNotFound):  # type: ignore[misc]  # Pyramid is untyped
     """A 404 whose message is for the client ("Item 7 not found."); any other 404, a path
     no route matches among them, says only "Not found."."""
 
@@ -179,16 +179,45 @@ def database_unavailable(error: Exception, request: Request) -> Response:
     return error_response(503, DATABASE_UNAVAILABLE)
 
 
+def schema_error(error: SchemaError, parent: str | None) -> dict[str, str]:
+    """One broken rule of the document, named by its field, without echoing a secret."""
+    path = [str(part) for part in error.path]
+    instance = error.instance
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "required" and isinstance(instance, dict):
+        required = schema.get("required", [])
+        path.append(next(str(name) for name in required if name not in instance))
+    elif error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = schema.get("properties", {})
+        path.append(next(str(name) for name in instance if name not in known))
+    field = ".".join(path) or parent or "body"
+    if schema.get("format") == "password":
+        message = f"Breaks the {error.validator} rule ({error.validator_value})."
+    elif error.validator == "pattern":
+        rule = schema.get("description", "see the OpenAPI document")
+        message = f"Does not match the pattern: {rule}"
+    else:
+        message = error.message
+    return {"field": field, "message": message}
+
+
+def described(errors: list[Exception], parent: str | None = None) -> Iterator[dict[str, str]]:
+    """What pyramid_openapi3 found wrong, as `{"field", "message"}` entries."""
+    for error in errors:
+        inner = getattr(error.__cause__, "schema_errors", None)
+        name = getattr(error, "name", None) or parent
+        if inner is not None:
+            yield from described(list(inner), name)
+        elif isinstance(error, SchemaError):
+            yield schema_error(error, name)
+        else:
+            entry = {"message": str(error.__cause__ or error)}
+            yield {"field": name, **entry} if name else entry
+
+
 def validation_failed(error: RequestValidationError, request: Request) -> Response:
     """The request does not match the OpenAPI document: 400 naming each field."""
-    found = list(extract_errors(request, error.errors))
-    errors = [
-        {"field": str(e["field"]), "message": str(e["message"])}
-        if e.get("field")
-        else {"message": str(e["message"])}
-        for e in found
-    ]
-    return error_response(400, "The request is not valid.", errors)
+    return error_response(400, "The request is not valid.", list(described(error.errors)))
 
 
 def response_invalid(error: ResponseValidationError, request: Request) -> Response:

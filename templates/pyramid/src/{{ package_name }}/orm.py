@@ -18,9 +18,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def session_for(
-    factory: sessionmaker[Session], manager: transaction.TransactionManager
-) -> Session:
+def session_for(factory: sessionmaker[Session], manager: transaction.TransactionManager) -> Session:
     """A session whose commit and rollback follow the transaction `manager` runs."""
     session = factory()
     register(session, transaction_manager=manager)
