@@ -30,6 +30,7 @@ NEEDS: dict[str, str] = {
     "small": "A small, lightweight service",
     "prototype": "A quick prototype",
     "full-control": "Full control: you choose every component of the stack",
+    "tiny-to-large": "Start as a tiny app and grow into a large one on the same framework",
     "beginner": "You are new to Python web development",
     "dependency-injection": "Dependency injection built into the framework",
     "structure": "An API framework with more built-in structure than FastAPI",
@@ -260,6 +261,7 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "A minimal core keeps a small service small, where Django's "
             "structure would be overkill.",
         ),
+        Reason("pyramid", 1, "Scales down to a single-file app with a few routes."),
     ),
     "prototype": (
         Reason(
@@ -275,7 +277,33 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             3,
             "No prescribed layout or ORM: you pick every component and design the stack yourself.",
         ),
+        Reason(
+            "pyramid",
+            2,
+            "Unopinionated: the database, the URL structure (URL dispatch, or traversal "
+            "over a tree of resources) and the templating are yours to choose, at the "
+            "price of more configuration decisions up front.",
+        ),
         Reason("fastapi", 1, "Leaves the project layout and the data layer up to you."),
+    ),
+    "tiny-to-large": (
+        Reason(
+            "pyramid",
+            3,
+            "Scales from a one-file app to a large one without changing frameworks: the "
+            "same Configurator, includes and views carry one route or hundreds, and "
+            "its configuration options let a growing app reorganise rather than rewrite.",
+        ),
+        Reason(
+            "flask",
+            1,
+            "Starts tiny; a large Flask app needs a structure you or a convention impose.",
+        ),
+        Reason(
+            "django",
+            1,
+            "Carries a large project well, though even a tiny one starts with its full layout.",
+        ),
     ),
     "beginner": (
         Reason(

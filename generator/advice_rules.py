@@ -24,11 +24,6 @@ QUART = Alternative(
     "quart",
     "Keeps Flask's API but runs on ASGI, for when you like Flask's style and need async.",
 )
-PYRAMID = Alternative(
-    "pyramid",
-    "Unopinionated and able to grow from tiny to large apps: you choose the database, URL "
-    "layout and templating, at the price of more configuration decisions up front.",
-)
 SANIC = Alternative(
     "sanic",
     "Another async-focused framework, an option for lean async services.",
@@ -131,11 +126,6 @@ RULES: tuple[Rule, ...] = (
     Rule(frozenset({"cms"}), alternative=WAGTAIL),
     Rule(frozenset({"websockets"}), alternative=TORNADO),
     Rule(_ASYNC, and_any=_FLASK_STYLE, alternative=QUART),
-    Rule(
-        frozenset({"full-control"}),
-        unless_any=frozenset({"small", "prototype"}),
-        alternative=PYRAMID,
-    ),
     Rule(
         frozenset({"async", "high-concurrency"}),
         and_any=frozenset({"microservice", "small"}),

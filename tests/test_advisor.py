@@ -272,17 +272,17 @@ SCENARIOS = [
     scenario(
         ["full-control"],
         "flask",
-        ["pyramid"],
+        [],
         None,
-        "Flask for full control; Pyramid is the unopinionated one that scales up.",
+        "Flask for full control; Pyramid, flexible and unopinionated, is a fair second.",
     ),
     scenario(
         ["full-control", "relational"],
         TIE({"django", "flask"}),
-        ["pyramid"],
+        [],
         "hand-assembled",
-        "A relational model favours Django's ORM, but full control is Flask's and "
-        "Pyramid's: mixed answers that tie, explained in a note.",
+        "A relational model favours Django's ORM, but full control is Flask's (Pyramid "
+        "close behind): mixed answers that tie, explained in a note.",
     ),
     scenario(
         ["full-stack", "async"],
@@ -327,6 +327,37 @@ SCENARIOS = [
         "stronger default",
         "FAQ: Flask stays right for small services; for new API-first projects FastAPI "
         "is the stronger default, said in a note.",
+    ),
+    scenario(
+        ["tiny-to-large"],
+        "pyramid",
+        [],
+        None,
+        "Pyramid scales from tiny apps to large ones: the need it answers best.",
+    ),
+    scenario(
+        ["tiny-to-large", "full-control"],
+        "pyramid",
+        [],
+        None,
+        "Pyramid: flexible and unopinionated, and it scales from tiny to large; Flask's "
+        "control alone does not promise the growth.",
+    ),
+    scenario(
+        ["full-control", "relational", "tiny-to-large"],
+        "pyramid",
+        [],
+        "hand-assembled",
+        "Pyramid lets you choose your DBMS and URL structure and grows with the app; "
+        "Django's ORM and Flask's control each cover less of it.",
+    ),
+    scenario(
+        ["tiny-to-large", "conventions"],
+        "django",
+        [],
+        None,
+        "Growing large with one conventional layout is Django's; Pyramid's many "
+        "configuration options are upfront decisions, so it comes second.",
     ),
     scenario(
         ["ai-ml", "llm-streaming"],
