@@ -4,6 +4,7 @@
     uv run python bench/run.py --quick              # fewer rounds, shorter loads
     uv run python bench/run.py --only startup,render --frameworks flask
     uv run python bench/run.py --only suite         # the default test run (as long as CI)
+    uv run python bench/run.py --only wsgi-servers  # Pyramid's /hello: gunicorn vs waitress
 
 Every figure is a ratio against a baseline measured in the same run (interleaved where
 the two can alternate), so that the figures hold on a noisy, shared machine.
@@ -34,6 +35,7 @@ import scale
 import served
 import startup
 import tokens
+import wsgi_servers
 from common import (
     BENCH_DIR,
     REPO_ROOT,
@@ -49,7 +51,7 @@ from common import (
 
 BENCHMARKS = ("startup", "render", "green", "served", "tokens", "scale")
 # Named with --only, never run by default: the whole default test run takes as long as CI.
-ON_REQUEST = ("suite",)
+ON_REQUEST = ("suite", "wsgi-servers")
 RESULTS = BENCH_DIR / "results"
 BUDGET_SECONDS = 600  # all six, on an idle 2-core machine
 
@@ -83,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             "tokens": lambda: tokens.run(ctx),
             "scale": lambda: scale.run(ctx, cases=args.contract_cases),
             "suite": lambda: scale.run_suite(ctx),
+            "wsgi-servers": lambda: wsgi_servers.run(ctx),
         }
         sections = []
         for name in only:
