@@ -7,6 +7,7 @@ HEAD, a busy database) before anything else reads the request.
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -33,6 +34,8 @@ NOT_JSON = "The body is not valid JSON."
 DATABASE_UNAVAILABLE = "The database is busy or unreachable; try again shortly."
 # A busy (locked SQLite) or unreachable database: 503, not a bug.
 DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
+# jsonschema's message for each missing property, the one place it names the property.
+REQUIRED = re.compile(r"'(.+)' is a required property")
 # Methods whose body the guard reads.
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -141,6 +144,18 @@ def unreadable_json(request: Request) -> Response | None:
     return None
 
 
+def undecodable_text(request: Request) -> Response | None:
+    """400 for a query string or form that is not UTF-8 (WebOb would raise on reading it)."""
+    try:
+        request.GET  # noqa: B018 - read, so that WebOb decodes it now
+        if request.content_type == "application/x-www-form-urlencoded":
+            # openapi-core parses the form itself, and cannot even describe raw non-UTF-8.
+            request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return error_response(400, "The query string or the form is not valid UTF-8.")
+    return None
+
+
 def without_body(response: Response) -> Response:
     """The answer to HEAD: GET's status and headers, Content-Length included, no body."""
     length = response.content_length
@@ -156,7 +171,11 @@ def guard_tween_factory(
     limit: int = registry.settings["max_request_bytes"]
 
     def guard(request: Request) -> Response:
-        refused = read_limited_body(request, limit) or unreadable_json(request)
+        refused = (
+            read_limited_body(request, limit)
+            or unreadable_json(request)
+            or undecodable_text(request)
+        )
         if refused is not None:
             return refused
         # HEAD is answered as GET without the body (RFC 9110), by every view.
@@ -184,9 +203,9 @@ def schema_error(error: SchemaError, parent: str | None) -> dict[str, str]:
     path = [str(part) for part in error.path]
     instance = error.instance
     schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
-    if error.validator == "required" and isinstance(instance, dict):
-        required = schema.get("required", [])
-        path.append(next(str(name) for name in required if name not in instance))
+    missing = REQUIRED.fullmatch(error.message) if error.validator == "required" else None
+    if missing is not None:
+        path.append(missing.group(1))
     elif error.validator == "additionalProperties" and isinstance(instance, dict):
         known = schema.get("properties", {})
         path.append(next(str(name) for name in instance if name not in known))
