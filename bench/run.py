@@ -5,6 +5,7 @@
     uv run python bench/run.py --only startup,render --frameworks flask
     uv run python bench/run.py --only suite         # the default test run (as long as CI)
     uv run python bench/run.py --only servers       # hypercorn, uvicorn, granian for Quart
+    uv run python bench/run.py --only wsgi-servers  # Pyramid's /hello: gunicorn vs waitress
 
 Every figure is a ratio against a baseline measured in the same run (interleaved where
 the two can alternate), so that the figures hold on a noisy, shared machine.
@@ -36,6 +37,7 @@ import served
 import servers
 import startup
 import tokens
+import wsgi_servers
 from common import (
     BENCH_DIR,
     REPO_ROOT,
@@ -51,7 +53,7 @@ from common import (
 
 BENCHMARKS = ("startup", "render", "green", "served", "tokens", "scale")
 # Named with --only, never run by default: the whole default test run takes as long as CI.
-ON_REQUEST = ("suite", "servers")
+ON_REQUEST = ("suite", "servers", "wsgi-servers")
 RESULTS = BENCH_DIR / "results"
 BUDGET_SECONDS = 600  # all six, on an idle 2-core machine
 
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             "scale": lambda: scale.run(ctx, cases=args.contract_cases),
             "suite": lambda: scale.run_suite(ctx),
             "servers": lambda: servers.run(ctx),
+            "wsgi-servers": lambda: wsgi_servers.run(ctx),
         }
         sections = []
         for name in only:

@@ -34,6 +34,7 @@ NEEDS: dict[str, str] = {
     "dependency-injection": "Dependency injection built into the framework",
     "structure": "An API framework with more built-in structure than FastAPI",
     # Needs added with a template, after the design's vocabulary (docs/advisor.md).
+    "tiny-to-large": "Start as a tiny app and grow into a large one on the same framework",
     "flask-async": "Flask's way of writing an app, with async views (a Flask team going async)",
 }
 
@@ -323,6 +324,7 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             2,
             "Flask's small core, so an async service stays as small as a Flask one.",
         ),
+        Reason("pyramid", 1, "Scales down to a single-file app with a few routes."),
     ),
     "prototype": (
         Reason(
@@ -343,6 +345,13 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "flask",
             3,
             "No prescribed layout or ORM: you pick every component and design the stack yourself.",
+        ),
+        Reason(
+            "pyramid",
+            2,
+            "Unopinionated: the database, the URL structure (URL dispatch, or traversal "
+            "over a tree of resources) and the templating are yours to choose, at the "
+            "price of more configuration decisions up front.",
         ),
         Reason("fastapi", 1, "Leaves the project layout and the data layer up to you."),
         Reason(
@@ -365,6 +374,25 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             1,
             "Flask itself runs `async def` views, each in an event loop of its own on a WSGI "
             "worker: fine for a few awaits, not for many connections at once.",
+        ),
+    ),
+    "tiny-to-large": (
+        Reason(
+            "pyramid",
+            3,
+            "Scales from a one-file app to a large one without changing frameworks: the "
+            "same Configurator, includes and views carry one route or hundreds, and "
+            "its configuration options let a growing app reorganise rather than rewrite.",
+        ),
+        Reason(
+            "flask",
+            1,
+            "Starts tiny; a large Flask app needs a structure you or a convention impose.",
+        ),
+        Reason(
+            "django",
+            1,
+            "Carries a large project well, though even a tiny one starts with its full layout.",
         ),
     ),
     "beginner": (

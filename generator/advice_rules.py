@@ -20,11 +20,6 @@ TORNADO = Alternative(
     "A mature async framework and networking library, well suited to holding many "
     "WebSockets or other long-lived connections at scale.",
 )
-PYRAMID = Alternative(
-    "pyramid",
-    "Unopinionated and able to grow from tiny to large apps: you choose the database, URL "
-    "layout and templating, at the price of more configuration decisions up front.",
-)
 SANIC = Alternative(
     "sanic",
     "Another async-focused framework, an option for lean async services.",
@@ -120,11 +115,6 @@ RULES: tuple[Rule, ...] = (
     Rule(frozenset({"websockets"}), top="django", alternative=DJANGO_CHANNELS),
     Rule(frozenset({"cms"}), alternative=WAGTAIL),
     Rule(frozenset({"websockets"}), alternative=TORNADO),
-    Rule(
-        frozenset({"full-control"}),
-        unless_any=frozenset({"small", "prototype"}),
-        alternative=PYRAMID,
-    ),
     Rule(
         frozenset({"async", "high-concurrency"}),
         and_any=frozenset({"microservice", "small"}),

@@ -275,17 +275,17 @@ SCENARIOS = [
     scenario(
         ["full-control"],
         "flask",
-        ["pyramid"],
+        [],
         None,
-        "Flask for full control; Pyramid is the unopinionated one that scales up.",
+        "Flask for full control; Pyramid, flexible and unopinionated, is a fair second.",
     ),
     scenario(
         ["full-control", "relational"],
         TIE({"django", "flask"}),
-        ["pyramid"],
+        [],
         "hand-assembled",
-        "A relational model favours Django's ORM, but full control is Flask's and "
-        "Pyramid's: mixed answers that tie, explained in a note.",
+        "A relational model favours Django's ORM, but full control is Flask's (Pyramid "
+        "close behind): mixed answers that tie, explained in a note.",
     ),
     scenario(
         ["full-stack", "async"],
@@ -347,6 +347,37 @@ SCENARIOS = [
         "is the stronger default, said in a note.",
     ),
     scenario(
+        ["tiny-to-large"],
+        "pyramid",
+        [],
+        None,
+        "Pyramid scales from tiny apps to large ones: the need it answers best.",
+    ),
+    scenario(
+        ["tiny-to-large", "full-control"],
+        "pyramid",
+        [],
+        None,
+        "Pyramid: flexible and unopinionated, and it scales from tiny to large; Flask's "
+        "control alone does not promise the growth.",
+    ),
+    scenario(
+        ["full-control", "relational", "tiny-to-large"],
+        "pyramid",
+        [],
+        "hand-assembled",
+        "Pyramid lets you choose your DBMS and URL structure and grows with the app; "
+        "Django's ORM and Flask's control each cover less of it.",
+    ),
+    scenario(
+        ["tiny-to-large", "conventions"],
+        "django",
+        [],
+        None,
+        "Growing large with one conventional layout is Django's; Pyramid's many "
+        "configuration options are upfront decisions, so it comes second.",
+    ),
+    scenario(
         ["ai-ml", "llm-streaming"],
         "fastapi",
         [],
@@ -386,11 +417,11 @@ SCENARIOS = [
     scenario(
         ["async", "full-control"],
         "quart",
-        ["pyramid"],
+        [],
         None,
         "Async with every component chosen by hand: Quart prescribes no layout or ORM, as "
-        "Flask, and is async throughout; FastAPI leaves less to you; Pyramid is the "
-        "unopinionated one that scales up.",
+        "Flask, and is async throughout; FastAPI leaves less to you; Pyramid is "
+        "unopinionated too but a WSGI framework, so async gives it nothing.",
     ),
     scenario(
         ["async"],

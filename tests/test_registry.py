@@ -46,6 +46,7 @@ ALLOWLIST: dict[str, str] = {
     "tests/test_contract.py": "the template whose migration a case breaks on purpose",
     "bench/run.py": "a usage example in the module's docstring",
     "bench/servers.py": "measures the servers one template could use, for that template",
+    "bench/wsgi_servers.py": "measures the WSGI servers one template could use",
     "tests/test_registry.py": "this allowlist names a template's file by its path",
     "templates/quart/README.md.jinja": "Quart reimplements another's API; the README says so",
 }
