@@ -193,6 +193,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "Async-native and built with performance in mind, it sits "
             "beside FastAPI at the fast end for I/O-bound APIs.",
         ),
+        Reason(
+            "tornado",
+            1,
+            "One event loop per process holds many open connections cheaply, though for "
+            "plain request throughput FastAPI and Litestar are faster.",
+        ),
     ),
     "typed-validation": (
         Reason(
@@ -244,6 +250,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
         Reason("litestar", 1, "Its async-first core streams responses as well."),
     ),
     "websockets": (
+        Reason(
+            "tornado",
+            3,
+            "A mature async framework and networking library built for long-lived "
+            "connections: well suited to websockets at scale, with its own server.",
+        ),
         Reason(
             "fastapi",
             2,

@@ -15,11 +15,6 @@ class Alternative:
     why: str
 
 
-TORNADO = Alternative(
-    "tornado",
-    "A mature async framework and networking library, well suited to holding many "
-    "WebSockets or other long-lived connections at scale.",
-)
 QUART = Alternative(
     "quart",
     "Keeps Flask's API but runs on ASGI, for when you like Flask's style and need async.",
@@ -129,7 +124,6 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(frozenset({"websockets"}), top="django", alternative=DJANGO_CHANNELS),
     Rule(frozenset({"cms"}), alternative=WAGTAIL),
-    Rule(frozenset({"websockets"}), alternative=TORNADO),
     Rule(_ASYNC, and_any=_FLASK_STYLE, alternative=QUART),
     Rule(
         frozenset({"full-control"}),
