@@ -18,6 +18,7 @@ import logging
 import re
 import secrets
 import time
+from asyncio import Future
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -115,4 +116,11 @@ class ChatHandler(WebSocketHandler):
     def deliver(self, text: str) -> None:
         # A closing connection drops it; on_close takes the member out of the room.
         with contextlib.suppress(WebSocketClosedError):
-            self.write_message(text)
+            sent = self.write_message(text)
+            sent.add_done_callback(_closed_meanwhile)
+
+
+def _closed_meanwhile(sent: "Future[None]") -> None:
+    # A frame queued just before the connection closed fails: nothing to do about it.
+    if not sent.cancelled():
+        sent.exception()
