@@ -233,6 +233,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             "The high-throughput endpoints go to an async FastAPI service, while the "
             "product stays in Django.",
         ),
+        Reason(
+            "tornado",
+            1,
+            "One event loop per process holds many open connections cheaply, though for "
+            "plain request throughput FastAPI and Litestar are faster.",
+        ),
     ),
     "typed-validation": (
         Reason(
@@ -297,6 +303,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
         ),
     ),
     "websockets": (
+        Reason(
+            "tornado",
+            3,
+            "A mature async framework and networking library built for long-lived "
+            "connections: well suited to websockets at scale, with its own server.",
+        ),
         Reason(
             "fastapi",
             2,

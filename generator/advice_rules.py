@@ -15,11 +15,6 @@ class Alternative:
     why: str
 
 
-TORNADO = Alternative(
-    "tornado",
-    "A mature async framework and networking library, well suited to holding many "
-    "WebSockets or other long-lived connections at scale.",
-)
 SANIC = Alternative(
     "sanic",
     "Another async-focused framework, an option for lean async services.",
@@ -114,7 +109,6 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(frozenset({"websockets"}), top="django", alternative=DJANGO_CHANNELS),
     Rule(frozenset({"cms"}), alternative=WAGTAIL),
-    Rule(frozenset({"websockets"}), alternative=TORNADO),
     Rule(
         frozenset({"async", "high-concurrency"}),
         and_any=frozenset({"microservice", "small"}),

@@ -78,6 +78,9 @@ class Template:
     # `{password}` stand for the user's.
     create_user: str = ""
     create_user_env: dict[str, str] = field(default_factory=dict)
+    # A websocket chat room (`?room=NAME`, `{"text": ...}` in, every member gets each
+    # message): the contract's room step checks it. None: the template has none.
+    websocket_path: str | None = None
     # Servers the project runs besides the one the fields above describe (a pairing's).
     more_services: tuple[Service, ...] = ()
     # The name of the server the top-level fields describe (default: the template's name).
@@ -395,6 +398,46 @@ TEMPLATES: dict[str, Template] = {
             hsts=True,
             create_user="uv run create-user {email}",
             create_user_env={"CREATE_USER_PASSWORD": "{password}"},
+        ),
+        Template(
+            dev_in_container=" --host 0.0.0.0 --port 8000",
+            deploy_settings={"MAX_REQUEST_BYTES": "1048576", "CORS_ORIGINS": ""},
+            name="tornado",
+            title="Tornado",
+            summary="Long-lived connections: a websocket chat room, Pydantic, SQLAlchemy async.",
+            stack=(
+                "Tornado 6 (its own HTTP server, forked processes)",
+                "Pydantic v2 + pydantic-settings",
+                "SQLAlchemy 2 async",
+                "Alembic",
+                "OpenAPI built from the route table",
+                "pytest + a real server in the test process",
+            ),
+            hello_path="/hello",
+            hello_json={"message": "Hello from Tornado"},
+            docs_path="/docs",
+            schema_path="/openapi.json",
+            api_base="",
+            # `serve` (the project's script) checks the settings, binds the socket and forks
+            # the server processes; the handlers log each request themselves.
+            serve="uv run serve --host 127.0.0.1 --port {port} --processes 2",
+            migrate="uv run alembic upgrade head",
+            dev="uv run dev",
+            docker_cmd=(
+                "serve",
+                "--host",
+                "0.0.0.0",  # noqa: S104 - inside the container
+                "--port",
+                "8000",
+                "--processes",
+                "2",
+            ),
+            docs_url="https://www.tornadoweb.org/",
+            modules=("tornado", "pydantic", "sqlalchemy", "alembic"),
+            validation_status=422,
+            create_user="uv run create-user {email}",
+            create_user_env={"CREATE_USER_PASSWORD": "{password}"},
+            websocket_path="/ws",
         ),
     )
 }

@@ -36,6 +36,7 @@ import accounts_checks
 import conformance
 import deploy_checks
 import service_checks
+import websocket_checks
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -1079,6 +1080,15 @@ def check_cors(run: Run, server: Server) -> str:
     return f"Access-Control-Allow-Origin for a foreign origin: {sorted(allowed) or 'none'}"
 
 
+def check_websocket_room(run: Run, server: Server) -> str:
+    """The registry's chat room: 50 clients join one room, each message reaches them all
+    (tests/websocket_checks.py); a template without a room passes with a note."""
+    try:
+        return websocket_checks.check_room(server.base, run.project.template.websocket_path)
+    except websocket_checks.CheckFailed as failure:
+        raise StepFailed(str(failure)) from None
+
+
 def check_secret_required(run: Run, timeout: float = SERVER_START_TIMEOUT) -> str:
     """Without SECRET_KEY (and without the dev .env) the production server must refuse to
     start: exit non-zero, naming SECRET_KEY, without ever answering a request."""
@@ -1476,6 +1486,7 @@ STEP_NAMES = (
     "debug off",
     "secure cookies and HSTS",
     "CORS",
+    websocket_checks.STEP,
     *accounts_checks.STEP_NAMES,
     *conformance.STEP_NAMES,
     deploy_checks.REQUEST_LOG_STEP,
@@ -1610,6 +1621,7 @@ def run_case(
         "debug off",
         "secure cookies and HSTS",
         "CORS",
+        websocket_checks.STEP,
         # Before the conformance steps: schemathesis's failed logins count against the
         # client address, which the accounts checks share.
         *accounts_checks.STEP_NAMES,
@@ -1645,6 +1657,7 @@ def run_case(
                 "debug off": lambda: check_debug_off(run, server),
                 "secure cookies and HSTS": lambda: check_cookies_and_hsts(run, server),
                 "CORS": lambda: check_cors(run, server),
+                websocket_checks.STEP: lambda: check_websocket_room(run, server),
                 **_accounts_steps(run, server, env),
                 **_conformance_steps(run, server),
                 deploy_checks.REQUEST_LOG_STEP: lambda: check_request_log(

@@ -183,27 +183,29 @@ SCENARIOS = [
     ),
     scenario(
         ["websockets"],
-        "fastapi",
-        ["tornado"],
+        "tornado",
+        [],
         None,
-        "FastAPI's first-class async fits websockets; Tornado is named for long-lived "
-        "connections at scale.",
+        "The guide names Tornado for long-lived connections and websockets at scale; "
+        "FastAPI's first-class async follows.",
     ),
     scenario(
         ["websockets", "high-concurrency"],
         "fastapi",
-        ["tornado"],
+        [],
         None,
-        "Websockets at scale: FastAPI for concurrency, Tornado worth a look.",
+        "Websockets with many requests in flight: FastAPI is among the fastest for "
+        "I/O-bound requests and fits websockets well; Tornado, built for the long-lived "
+        "connections, comes second, slower on plain request throughput.",
     ),
     scenario(
         ["websockets", "full-stack"],
-        "django",
-        ["django-channels", "tornado"],
-        None,
-        "A complete web app is Django's; when it is the pick, Channels is the usual way "
-        "to add WebSockets to it, and Tornado stays the guide's name for connections at "
-        "scale.",
+        frozenset({"django", "tornado"}),
+        ["django-channels"],
+        "tie",
+        "A complete web app is Django's central strength and websockets at scale are "
+        "Tornado's: a tie the note explains; with Django first, Channels is the usual way "
+        "to add WebSockets to it.",
     ),
     scenario(
         ["cms"],
@@ -755,10 +757,10 @@ def test_recommendation_is_immutable() -> None:
 
 
 def test_json_shape_is_exact_and_serialisable() -> None:
-    rec = recommend(["full-stack", "ai-ml", "websockets"])
+    rec = recommend(["full-stack", "ai-ml", "cms"])
     doc = recommendation_to_json(rec)
     assert list(doc) == ["recommended", "ranking", "also_consider", "notes", "alternatives"]
-    assert doc["recommended"] == "fastapi"
+    assert doc["recommended"] == "django"
     ranking = doc["ranking"]
     assert isinstance(ranking, list)
     assert [r["framework"] for r in ranking] == [r.framework for r in rec.ranking]
@@ -767,7 +769,7 @@ def test_json_shape_is_exact_and_serialisable() -> None:
         assert isinstance(entry["score"], int)
         assert isinstance(entry["reasons"], list)
         assert all(isinstance(t, str) for t in entry["reasons"])
-    assert doc["also_consider"] == ["tornado"]
+    assert doc["also_consider"] == ["wagtail"]
     alternatives = doc["alternatives"]
     assert isinstance(alternatives, list)
     assert [a["name"] for a in alternatives] == doc["also_consider"]

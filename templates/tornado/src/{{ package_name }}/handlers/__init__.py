@@ -1,0 +1,1 @@
+"""The request handlers, one module per resource; `app.ROUTES` maps paths to them."""
