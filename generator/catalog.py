@@ -259,6 +259,52 @@ TEMPLATES: dict[str, Template] = {
             create_user="uv run litestar create-user {email}",
             create_user_env={"CREATE_USER_PASSWORD": "{password}"},
         ),
+        Template(
+            dev_in_container=" --host 0.0.0.0 --port 8000",
+            deploy_settings={"DEBUG": "false", "CORS_ORIGINS": "", "MAX_REQUEST_BYTES": "1048576"},
+            name="sanic",
+            title="Sanic",
+            summary="Async API on Sanic's own server: blueprints, sanic-ext OpenAPI, Pydantic v2.",
+            stack=(
+                "Sanic (its own multi-worker server)",
+                "sanic-ext (OpenAPI, docs, CORS)",
+                "Pydantic v2 + pydantic-settings",
+                "SQLAlchemy 2 async",
+                "Alembic",
+                "pytest + httpx over ASGI",
+            ),
+            hello_path="/hello",
+            hello_json={"message": "Hello from Sanic"},
+            docs_path="/docs",
+            schema_path="/docs/openapi.json",
+            api_base="",
+            # `serve` (the project's script) checks the settings, then runs Sanic's server.
+            serve="uv run serve --host 127.0.0.1 --port {port} --workers 2",
+            migrate="uv run alembic upgrade head",
+            dev="uv run serve --dev",
+            docker_cmd=(
+                "serve",
+                "--host",
+                "0.0.0.0",  # noqa: S104 - inside the container
+                "--port",
+                "8000",
+                "--workers",
+                "2",
+            ),
+            docs_url="https://sanic.dev/",
+            modules=(
+                "sanic",
+                "sanic_ext",
+                "sanic_routing",
+                "sanic_testing",
+                "pydantic",
+                "sqlalchemy",
+                "alembic",
+            ),
+            validation_status=400,
+            create_user="uv run create-user {email}",
+            create_user_env={"CREATE_USER_PASSWORD": "{password}"},
+        ),
     )
 }
 
