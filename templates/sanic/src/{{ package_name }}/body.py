@@ -65,7 +65,7 @@ def parse_body(request: Request, model: type[Model]) -> Model:
 def parse_form(request: Request, model: type[Model]) -> Model:
     """A form (`application/x-www-form-urlencoded` or multipart) as `model`; each field's
     first value counts."""
-    fields = {name: values[0] for name, values in request.form.items() if values}
+    fields = {name: values[0] for name, values in (request.form or {}).items() if values}
     try:
         return model.model_validate(fields)
     except ValidationError as error:

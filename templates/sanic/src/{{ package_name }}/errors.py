@@ -70,7 +70,7 @@ def describe(error: Mapping[str, Any], where: str) -> dict[str, Any]:
     """One of Pydantic's errors as the client sees it, located in `where` (body, query)."""
     described: dict[str, Any] = {
         "type": error["type"],
-        "loc": [where, *(part if isinstance(part, int) else _clean(str(part)) for part in error["loc"])],
+        "loc": [where, *(p if isinstance(p, int) else _clean(str(p)) for p in error["loc"])],
         "msg": _clean(str(error["msg"])),
     }
     if "input" in error:

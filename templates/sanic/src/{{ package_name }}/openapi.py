@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
-from sanic_ext.extensions.openapi.definitions import Reference
 from sanic_ext.extensions.openapi.types import Schema
 
 NULL = {"type": "null"}
@@ -42,7 +41,7 @@ def nullable_as_openapi_3_0(node: Any) -> Any:
     return converted
 
 
-def schema_of(model: type[BaseModel]) -> Reference:
+def schema_of(model: type[BaseModel]) -> dict[str, str]:
     """A reference to `model`'s schema, which is added to the document's components."""
     spec = SpecificationBuilder()
     name = model.__name__
@@ -51,7 +50,7 @@ def schema_of(model: type[BaseModel]) -> Reference:
         for nested, definition in schema.pop("$defs", {}).items():
             spec.add_component("schemas", nested, nullable_as_openapi_3_0(definition))
         spec.add_component("schemas", name, nullable_as_openapi_3_0(schema))
-    return Reference(f"#/components/schemas/{name}")
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def content(model: type[BaseModel], media_type: str = JSON) -> dict[str, Any]:
@@ -68,7 +67,7 @@ def integer(
         rules["default"] = default
     if description:
         rules["description"] = description
-    return Schema(type="integer", format="int64", **rules)
+    return Schema(type="integer", format="int64", **rules)  # type: ignore[no-untyped-call]
 
 
 HeaderType = Literal["string", "integer"]

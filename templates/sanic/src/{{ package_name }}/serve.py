@@ -12,13 +12,13 @@ import argparse
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
-from .app import create_app
+from .app import App, create_app
 from .error_reporting import init_error_reporting
 from .logs import configure_logging
 from .settings import get_settings
 
 
-def production_app() -> Sanic:
+def production_app() -> App:
     """The application as each production worker builds it (Sanic starts workers afresh)."""
     configure_logging(json_lines=True)
     # Before the application is built, so that Sentry can hook into it (only with SENTRY_DSN).
@@ -26,13 +26,15 @@ def production_app() -> Sanic:
     return create_app(get_settings())
 
 
-def development_app() -> Sanic:
+def development_app() -> App:
     configure_logging(json_lines=False)
     return create_app(get_settings())
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="serve", description="Run the application under Sanic's own server.")
+    parser = argparse.ArgumentParser(
+        prog="serve", description="Run the application under Sanic's own server."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
     parser.add_argument(

@@ -15,7 +15,9 @@ GREETING = {
 @bp.get("/hello")
 @openapi.definition(
     tag="hello",
-    response=[{"status": 200, "description": "A greeting", "content": {JSON: {"schema": GREETING}}}],
+    response=[
+        {"status": 200, "description": "A greeting", "content": {JSON: {"schema": GREETING}}}
+    ],
 )
 async def hello(request: Request) -> HTTPResponse:
     # A plain dict, as in Sanic's minimal example: no model to validate on the way out.
