@@ -33,6 +33,7 @@ NEEDS: dict[str, str] = {
     "beginner": "You are new to Python web development",
     "dependency-injection": "Dependency injection built into the framework",
     "structure": "An API framework with more built-in structure than FastAPI",
+    "own-server": "An async framework that runs on its own production server",
 }
 
 
@@ -139,6 +140,11 @@ REASONS: dict[str, tuple[Reason, ...]] = {
     ),
     "microservice": (
         Reason(
+            "sanic",
+            1,
+            "A lean async service that starts with one command and no separate server to pick.",
+        ),
+        Reason(
             "fastapi",
             2,
             "Lean, async-native services that do one job over HTTP are what it was designed for.",
@@ -167,6 +173,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
     ),
     "async": (
         Reason(
+            "sanic",
+            1,
+            "Async-focused from its first release: every handler is a coroutine on its own "
+            "event loop.",
+        ),
+        Reason(
             "fastapi",
             3,
             "Async from end to end: built on Starlette and ASGI, so "
@@ -181,6 +193,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
         ),
     ),
     "high-concurrency": (
+        Reason(
+            "sanic",
+            1,
+            "Built for speed on an async server of its own, with worker processes; the guide "
+            "still prefers FastAPI for typical APIs.",
+        ),
         Reason(
             "fastapi",
             3,
@@ -316,6 +334,14 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             2,
             "Its fixed layout of apps and settings carries a large project "
             "without you having to invent one.",
+        ),
+    ),
+    "own-server": (
+        Reason(
+            "sanic",
+            3,
+            "Ships its own production HTTP server with worker processes, auto-reload and a "
+            "request-size limit: one dependency serves the app, no ASGI or WSGI server to add.",
         ),
     ),
 }

@@ -29,10 +29,6 @@ PYRAMID = Alternative(
     "Unopinionated and able to grow from tiny to large apps: you choose the database, URL "
     "layout and templating, at the price of more configuration decisions up front.",
 )
-SANIC = Alternative(
-    "sanic",
-    "Another async-focused framework, an option for lean async services.",
-)
 DJANGO_CHANNELS = Alternative(
     "django-channels",
     "Adds WebSockets and other long-lived connections to a Django project, next to its "
@@ -135,11 +131,6 @@ RULES: tuple[Rule, ...] = (
         frozenset({"full-control"}),
         unless_any=frozenset({"small", "prototype"}),
         alternative=PYRAMID,
-    ),
-    Rule(
-        frozenset({"async", "high-concurrency"}),
-        and_any=frozenset({"microservice", "small"}),
-        alternative=SANIC,
     ),
 )
 

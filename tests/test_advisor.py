@@ -250,14 +250,15 @@ SCENARIOS = [
     scenario(
         ["microservice", "async"],
         "fastapi",
-        ["sanic"],
+        [],
         None,
-        "Choose FastAPI for async microservices; Sanic is an async-focused option.",
+        "Choose FastAPI for async microservices; Sanic, an async-focused option, ranks "
+        "below it.",
     ),
     scenario(
         ["small", "full-control", "async"],
         "flask",
-        ["quart", "sanic"],
+        ["quart"],
         None,
         "Flask's small core and control win; Quart keeps Flask's API on ASGI for async.",
     ),
@@ -356,6 +357,28 @@ SCENARIOS = [
         "matched more of your needs",
         "Flask (beginner), Litestar (structure) and Django (both, less strongly) score "
         "the same; Django meets both needs, so it leads.",
+    ),
+    scenario(
+        ["own-server"],
+        "sanic",
+        [],
+        None,
+        "Sanic ships its own production server; the others need a separate ASGI or WSGI one.",
+    ),
+    scenario(
+        ["own-server", "microservice"],
+        "sanic",
+        [],
+        None,
+        "A lean async service on the framework's own server: Sanic.",
+    ),
+    scenario(
+        ["own-server", "async", "high-concurrency"],
+        "fastapi",
+        [],
+        None,
+        "The guide names FastAPI for async, high-concurrency APIs; Sanic, async-focused on "
+        "its own server, places second.",
     ),
 ]
 
