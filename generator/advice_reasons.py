@@ -36,6 +36,7 @@ NEEDS: dict[str, str] = {
     # Needs added with a template, after the design's vocabulary (docs/advisor.md).
     "tiny-to-large": "Start as a tiny app and grow into a large one on the same framework",
     "flask-async": "Flask's way of writing an app, with async views (a Flask team going async)",
+    "own-server": "An async framework that runs on its own production server",
 }
 
 
@@ -167,6 +168,11 @@ REASONS: dict[str, tuple[Reason, ...]] = {
     ),
     "microservice": (
         Reason(
+            "sanic",
+            1,
+            "A lean async service that starts with one command and no separate server to pick.",
+        ),
+        Reason(
             "fastapi",
             2,
             "Lean, async-native services that do one job over HTTP are what it was designed for.",
@@ -195,6 +201,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
     ),
     "async": (
         Reason(
+            "sanic",
+            1,
+            "Async-focused from its first release: every handler is a coroutine on its own "
+            "event loop.",
+        ),
+        Reason(
             "fastapi",
             3,
             "Async from end to end: built on Starlette and ASGI, so "
@@ -215,6 +227,12 @@ REASONS: dict[str, tuple[Reason, ...]] = {
         ),
     ),
     "high-concurrency": (
+        Reason(
+            "sanic",
+            1,
+            "Built for speed on an async server of its own, with worker processes; the guide "
+            "still prefers FastAPI for typical APIs.",
+        ),
         Reason(
             "fastapi",
             3,
@@ -446,6 +464,20 @@ REASONS: dict[str, tuple[Reason, ...]] = {
             2,
             "Its fixed layout of apps and settings carries a large project "
             "without you having to invent one.",
+        ),
+    ),
+    "own-server": (
+        Reason(
+            "sanic",
+            3,
+            "Ships its own production HTTP server with worker processes, auto-reload and a "
+            "request-size limit: one dependency serves the app, no ASGI or WSGI server to add.",
+        ),
+        Reason(
+            "tornado",
+            2,
+            "Runs on its own HTTP server too, forking the worker processes itself, though "
+            "it is built around long-lived connections more than a lean request API.",
         ),
     ),
 }

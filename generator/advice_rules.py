@@ -15,10 +15,6 @@ class Alternative:
     why: str
 
 
-SANIC = Alternative(
-    "sanic",
-    "Another async-focused framework, an option for lean async services.",
-)
 DJANGO_CHANNELS = Alternative(
     "django-channels",
     "Adds WebSockets and other long-lived connections to a Django project, next to its "
@@ -109,11 +105,6 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(frozenset({"websockets"}), top="django", alternative=DJANGO_CHANNELS),
     Rule(frozenset({"cms"}), alternative=WAGTAIL),
-    Rule(
-        frozenset({"async", "high-concurrency"}),
-        and_any=frozenset({"microservice", "small"}),
-        alternative=SANIC,
-    ),
 )
 
 # A need the user stated sets the default of the matching template option, per framework

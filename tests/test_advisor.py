@@ -253,14 +253,15 @@ SCENARIOS = [
     scenario(
         ["microservice", "async"],
         "fastapi",
-        ["sanic"],
+        [],
         None,
-        "Choose FastAPI for async microservices; Sanic is an async-focused option.",
+        "Choose FastAPI for async microservices; Sanic, an async-focused option, ranks "
+        "below it.",
     ),
     scenario(
         ["small", "full-control", "async"],
         "quart",
-        ["sanic"],
+        [],
         None,
         "A small, hand-assembled service that is async throughout: Quart is Flask's small "
         "core and control on asyncio, so it beats Flask (no async) and FastAPI (no small "
@@ -411,7 +412,7 @@ SCENARIOS = [
     scenario(
         ["async", "small"],
         "quart",
-        ["sanic"],
+        [],
         None,
         "An async service that stays small: Quart has async views on Flask's small core; "
         "FastAPI meets only the async need and Flask only the small one.",
@@ -440,6 +441,29 @@ SCENARIOS = [
         "matched more of your needs",
         "Flask (beginner), Litestar (structure) and Django (both, less strongly) score "
         "the same; Django meets both needs, so it leads.",
+    ),
+    scenario(
+        ["own-server"],
+        "sanic",
+        [],
+        None,
+        "Sanic ships its own production server, as Tornado does; the others need a separate "
+        "ASGI or WSGI one.",
+    ),
+    scenario(
+        ["own-server", "microservice"],
+        "sanic",
+        [],
+        None,
+        "A lean async service on the framework's own server: Sanic.",
+    ),
+    scenario(
+        ["own-server", "async", "high-concurrency"],
+        "fastapi",
+        [],
+        None,
+        "The guide names FastAPI for async, high-concurrency APIs; Sanic, async-focused on "
+        "its own server, places second.",
     ),
 ]
 
