@@ -1,8 +1,9 @@
 """The template contract, for every template and every valid combination of its options.
 
-The matrix comes from copier.yml (see contract.option_matrix). The quick run takes, per
-template, a few combinations in which every value of every option (so every database)
-appears at least once; the rest is marked `slow` and runs with CI_FULL=1. Each check of
+The matrix comes from copier.yml (see contract.option_matrix). The quick run takes one
+combination per template, so that every template runs once, and between them every
+database and Python version (contract.quick_matrix); the rest is marked `slow` and runs
+with CI_FULL=1. Each check of
 a case is a subtest named after it, so a failure reads e.g.
 `SUBFAILED[mypy] tests/test_contract.py::test_contract[flask-python_version=3.11-...]`.
 
@@ -321,33 +322,29 @@ def test_broken_template_is_caught(
 
 
 def test_matrix_is_derived_from_copier_yml() -> None:
-    """Every template is there, each with its defaults first and every database."""
+    """Every template is there, each with its defaults first; the quick run has one case
+    of each template, and between them every database and every Python version."""
     assert set(MATRIX) == set(TEMPLATES)
     for framework, cases in MATRIX.items():
         assert cases[0].default, framework
         ids = [case.id for case in cases]
         assert len(ids) == len(set(ids)), framework
+        assert {case.answer("database") for case in cases} == {"sqlite", "postgresql"}
         quick = [case for case in cases if case.id in QUICK]
-        assert {case.answer("database") for case in quick} == {"sqlite", "postgresql"}
-        # Every value of every option in the template's own quick cases, except those the
-        # quick run keeps at their default or takes in turns across templates.
-        defaults = dict(cases[0].options)
-        taken = {(key, repr(value)) for case in quick for key, value in case.options}
-        for case in cases:
-            for key, value in case.options:
-                if key in contract.DEFAULT_ONLY_WHEN_QUICK:
-                    assert value == defaults[key] or case.id not in QUICK, (framework, key)
-                elif key not in contract.IN_TURNS_WHEN_QUICK:
-                    assert (key, repr(value)) in taken, (framework, key, value)
-    # Values taken in turns: each in some template's quick cases, never twice in one.
-    for key in contract.IN_TURNS_WHEN_QUICK:
+        assert len(quick) == 1, framework
+        assert all(case.answer("license") == "MIT" for case in quick), framework
+    frameworks = list(MATRIX)
+    assert MATRIX[frameworks[0]][0].id in QUICK  # the first template runs its defaults
+    assert MATRIX[frameworks[1]][0].id not in QUICK  # the next one its covering case
+    for key in ("database", "python_version", "auth"):
         every = {repr(case.answer(key)) for cases in MATRIX.values() for case in cases}
-        quick_values = [
-            {repr(case.answer(key)) for case in cases if case.id in QUICK}
+        in_quick = {
+            repr(case.answer(key))
             for cases in MATRIX.values()
-        ]
-        assert set().union(*quick_values) == every, key
-        assert all(len(values) <= 2 for values in quick_values), key
+            for case in cases
+            if case.id in QUICK
+        }
+        assert in_quick == every, key
 
 
 def test_matrix_follows_new_questions(tmp_path: Path) -> None:
@@ -407,8 +404,9 @@ broker:
 
 
 def test_quick_cases_take_python_versions_in_turns() -> None:
-    """Three templates, three Pythons: the first template's quick cases add 3.12, the
-    second's 3.13, the third's 3.12 again; the license stays at its default."""
+    """Four templates, three Pythons: the first and third run their defaults, the second
+    and fourth the case that covers the rest, on Python 3.12 and then 3.13; the license
+    stays at its default."""
 
     def cases(framework: str) -> list[contract.Case]:
         return [
@@ -422,18 +420,10 @@ def test_quick_cases_take_python_versions_in_turns() -> None:
             for database in ("sqlite", "postgresql")
         ]
 
-    quick = contract.quick_matrix({name: cases(name) for name in ("a", "b", "c")})
+    quick = contract.quick_matrix({name: cases(name) for name in ("a", "b", "c", "d")})
     assert {name: [case.id for case in chosen] for name, chosen in quick.items()} == {
-        "a": [
-            "a-license=MIT-python_version=3.11-database=sqlite",
-            "a-license=MIT-python_version=3.12-database=postgresql",
-        ],
-        "b": [
-            "b-license=MIT-python_version=3.11-database=sqlite",
-            "b-license=MIT-python_version=3.13-database=postgresql",
-        ],
-        "c": [
-            "c-license=MIT-python_version=3.11-database=sqlite",
-            "c-license=MIT-python_version=3.12-database=postgresql",
-        ],
+        "a": ["a-license=MIT-python_version=3.11-database=sqlite"],
+        "b": ["b-license=MIT-python_version=3.12-database=postgresql"],
+        "c": ["c-license=MIT-python_version=3.11-database=sqlite"],
+        "d": ["d-license=MIT-python_version=3.13-database=postgresql"],
     }
