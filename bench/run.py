@@ -1,6 +1,6 @@
 """Run the benchmarks, print a table and write it as JSON (and Markdown).
 
-    uv run python bench/run.py                      # all six
+    uv run python bench/run.py                      # all seven
     uv run python bench/run.py --quick              # fewer rounds, shorter loads
     uv run python bench/run.py --only startup,render --frameworks flask
     uv run python bench/run.py --only suite         # the default test run (as long as CI)
@@ -30,7 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `python bench/run.py` from anywhere
 
-import green  # after the path above
+import broadcast  # after the path above
+import green
 import rendering
 import scale
 import served
@@ -51,11 +52,11 @@ from common import (
     ratio_text,
 )
 
-BENCHMARKS = ("startup", "render", "green", "served", "tokens", "scale")
+BENCHMARKS = ("startup", "render", "green", "served", "tokens", "broadcast", "scale")
 # Named with --only, never run by default: the whole default test run takes as long as CI.
 ON_REQUEST = ("suite", "servers", "wsgi-servers")
 RESULTS = BENCH_DIR / "results"
-BUDGET_SECONDS = 600  # all six, on an idle 2-core machine
+BUDGET_SECONDS = 600  # all seven, on an idle 2-core machine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             "green": lambda: green.run(ctx, cold=not args.no_cold),
             "served": lambda: served.run(ctx),
             "tokens": lambda: tokens.run(ctx),
+            "broadcast": lambda: broadcast.run(ctx),
             "scale": lambda: scale.run(ctx, cases=args.contract_cases),
             "suite": lambda: scale.run_suite(ctx),
             "servers": lambda: servers.run(ctx),

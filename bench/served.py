@@ -42,6 +42,16 @@ from common import (
 GOAL = 0.95  # the project serves at least 0.95x the minimal app's requests per second
 CONNECTIONS = 16
 START_TIMEOUT = 90.0
+# A project's own production script, which starts its server on the project's app.
+SERVE_SCRIPT = "uv run serve"
+# The server each such script runs, started on `spec` and taking the script's options:
+# Litestar's passes them to uvicorn; Sanic's starts Sanic's server without its banner or
+# access log; Tornado's forks processes sharing a socket, as bench/apps/guide_tornado.py does.
+SERVE_SCRIPT_SERVERS = {
+    "litestar": "uvicorn {spec}",
+    "sanic": "sanic {spec} --no-motd --no-access-logs",
+    "tornado": "python -m guide_tornado",
+}
 # An application spec in a server command, e.g. `app:app` or `config.asgi:application`.
 _APP_SPEC = re.compile(r"(?<![\w.{/])([A-Za-z_][\w.]*):([A-Za-z_]\w*)\b")
 
@@ -248,13 +258,18 @@ def minimal_command(serve: str, framework: str, project: Path) -> tuple[str, dic
 
     Only the application changes: gunicorn takes it as its argument (which wins over
     `wsgi_app` in gunicorn.conf.py), any other server where the command names
-    `module:attribute`. The module, `bench/apps/guide_<framework>.py`, is found through
+    `module:attribute`; a project's own `serve` script gives way to the same server
+    started the way it starts any application (SERVE_SCRIPT_SERVERS), with the same
+    options. The module, `bench/apps/guide_<framework>.py`, is found through
     PYTHONPATH, set for both servers. It serves `app`; a guide app for a framework that
     can run either way also has `asgi_app`, taken when the project's gunicorn runs ASGI
     workers (a `worker_class` in its gunicorn.conf.py).
     """
     attribute = "asgi_app" if _gunicorn_runs_asgi(project) else "app"
     spec = f"guide_{framework}:{attribute}"
+    if serve.startswith(SERVE_SCRIPT) and framework in SERVE_SCRIPT_SERVERS:
+        server = SERVE_SCRIPT_SERVERS[framework].format(spec=spec)
+        return f"uv run {server}" + serve.removeprefix(SERVE_SCRIPT), {}
     if _APP_SPEC.search(serve):
         return _APP_SPEC.sub(spec, serve, count=1), {}
     if re.search(r"\bgunicorn\b", serve):
