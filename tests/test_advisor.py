@@ -255,8 +255,7 @@ SCENARIOS = [
         "fastapi",
         [],
         None,
-        "Choose FastAPI for async microservices; Sanic, an async-focused option, ranks "
-        "below it.",
+        "Choose FastAPI for async microservices; Sanic, an async-focused option, ranks below it.",
     ),
     scenario(
         ["small", "full-control", "async"],

@@ -30,6 +30,9 @@ ALLOWLIST: dict[str, str] = {
     "copier.yml": "Copier's own question data, checked against the registry",
     # PyPI's search keywords and trove classifiers are static metadata.
     "pyproject.toml": "package keywords and classifiers",
+    # A project whose production server is its own `serve` script: the bench starts the
+    # same server on the guide's minimal app, the way that server's own command line does.
+    "bench/served.py": "the server each template's serve script runs, for the minimal app",
     # Another generator's template is a baseline of the render benchmark, by its name.
     "bench/rendering.py": "the name of another generator's template, a render baseline",
     # Expected results: the scenario table states, from the guide, which framework each
