@@ -3,8 +3,9 @@
 For each template with a websocket room (the registry's `websocket_path`), the generated
 project runs under its production command (the catalog's `serve`: two processes, which
 the kernel hands connections to in turn, joined by the project's relay). CLIENTS clients
-join one room over real sockets; one of them sends MESSAGES messages, INTERVAL seconds
-apart; every client notes when each message arrives. A delivery's latency is its arrival
+join one room over real sockets and read the room's news of their joining; then one of
+them sends MESSAGES messages, INTERVAL seconds apart, and every client notes when each
+arrives. A delivery's latency is its arrival
 less its sending, on the one clock of this process. The row gives the p99 over every
 delivery; the baseline is the same room with BASELINE_CLIENTS members, measured in the
 same rounds (alternating), so the ratio says what ten times the members cost. The
@@ -67,6 +68,17 @@ async def room_latencies(url: str, clients: int, messages: int) -> tuple[list[fl
         for start in range(0, clients, JOIN_BATCH):
             batch = range(start, min(start + JOIN_BATCH, clients))
             members += await asyncio.gather(*(join(number) for number in batch))
+        # Each join is announced to the members already in: a backlog that grows with the
+        # square of the room's size. A first message every member has read marks its end.
+        ready = f"{room}-ready"
+
+        async def drain(client: Any) -> None:
+            while (event := await client.receive()) is not None:
+                if event.get("type") == "message" and event.get("text") == ready:
+                    return
+
+        members[0].send({"text": ready})
+        await asyncio.wait_for(asyncio.gather(*(drain(client) for client in members)), TIMEOUT)
         texts = [f"{room}-{number}" for number in range(messages)]
         sent: dict[str, float] = {}
 
