@@ -69,15 +69,26 @@ def _full_run(config: pytest.Config) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if _full_run(config):
-        return
-    kept: list[pytest.Item] = []
-    slow: list[pytest.Item] = []
-    for item in items:
-        (slow if item.get_closest_marker("slow") else kept).append(item)
-    if slow:
-        config.hook.pytest_deselected(items=slow)
-        items[:] = kept
+    if not _full_run(config):
+        kept: list[pytest.Item] = []
+        slow: list[pytest.Item] = []
+        for item in items:
+            (slow if item.get_closest_marker("slow") else kept).append(item)
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = kept
+    items.sort(key=_longest_first)
+
+
+def _longest_first(item: pytest.Item) -> int:
+    """Contract cases (minutes each), then the other tests that generate and run projects,
+    then the rest, each group in its collected order: with the long ones first, xdist's
+    workers end on short tests, which they share out, instead of one worker ending on a
+    contract case while the other is idle."""
+    if item.get_closest_marker("projects") is None:
+        return 2
+    contract_case = isinstance(item, pytest.Function) and item.originalname == "test_contract"
+    return 0 if contract_case else 1
 
 
 # --- end full matrix or quick run -------------------------------------------

@@ -313,11 +313,19 @@ def quick_matrix(matrix: Mapping[str, list[Case]]) -> dict[str, list[Case]]:
     both databases and the other options' values run in every quick run, each template
     on all of them in the full matrix. Python versions take turns among the templates
     that run their covering case."""
-    chosen: dict[str, list[Case]] = {}
-    for turn, (framework, cases) in enumerate(matrix.items()):
-        covering = quick_cases(cases, turn // 2)
-        chosen[framework] = [covering[turn % len(covering)]] if covering else []
-    return chosen
+    return {
+        framework: [covering[turn % len(covering)]] if covering else []
+        for turn, (framework, covering) in enumerate(covering_matrix(matrix).items())
+    }
+
+
+def covering_matrix(matrix: Mapping[str, list[Case]]) -> dict[str, list[Case]]:
+    """quick_cases of every template, Python versions taking turns as quick_matrix has
+    them: the defaults and the case covering the rest, of which the quick run takes one."""
+    return {
+        framework: quick_cases(cases, turn // 2)
+        for turn, (framework, cases) in enumerate(matrix.items())
+    }
 
 
 def snapshot_template(root: Path, dest: Path) -> Path:
@@ -1209,9 +1217,10 @@ def check_database_url_required(run: Run, timeout: float = SERVER_START_TIMEOUT)
 
 @functools.cache
 def _quick_postgresql_cases() -> frozenset[str]:
-    """Each template's first PostgreSQL case of the quick matrix."""
+    """Each template's first PostgreSQL case among its defaults and covering case (in the
+    quick run for every other template, in the full matrix for all)."""
     chosen: set[str] = set()
-    for quick in quick_matrix(option_matrix()).values():
+    for quick in covering_matrix(option_matrix()).values():
         postgresql = [case.id for case in quick if case.answer("database") == "postgresql"]
         chosen.update(postgresql[:1])
     return frozenset(chosen)
@@ -1219,8 +1228,10 @@ def _quick_postgresql_cases() -> frozenset[str]:
 
 @functools.cache
 def _schemathesis_cases() -> frozenset[str]:
-    """schemathesis runs on each template's default case and first quick PostgreSQL case."""
-    defaults = {quick[0].id for quick in quick_matrix(option_matrix()).values()}
+    """schemathesis runs on each template's default case and first PostgreSQL case of
+    quick_cases (the quick run has one of the two); on no other, since it takes a minute
+    or more."""
+    defaults = {cases[0].id for cases in covering_matrix(option_matrix()).values()}
     return frozenset(defaults | _quick_postgresql_cases())
 
 

@@ -495,9 +495,15 @@ def test_schemathesis_names_each_failing_operation_with_a_curl(tmp_path: Path) -
 
 
 def test_schemathesis_runs_on_each_templates_default_and_one_postgresql_case() -> None:
+    """Two cases per template, one of which the quick run has, so that between them the
+    quick run checks every template, on both databases."""
     chosen = contract._schemathesis_cases()
-    for cases in contract.option_matrix().values():
+    quick = contract.quick_matrix(contract.option_matrix())
+    for framework, cases in contract.option_matrix().items():
         picked = [case for case in cases if case.id in chosen]
         assert len(picked) == 2, [case.id for case in picked]
         assert picked[0].default
         assert picked[1].answer("database") == "postgresql"
+        assert quick[framework][0] in picked
+    databases = {cases[0].answer("database") for cases in quick.values()}
+    assert databases == {"sqlite", "postgresql"}
