@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pexpect
@@ -130,6 +131,16 @@ def assert_template_changes_and_user_edits(project: Path) -> None:
     assert git(project, "diff", "--name-only", "--diff-filter=U") == ""
 
 
+def first_quick(frameworks: Sequence[str]) -> list[object]:
+    """Every framework, all but the first marked slow (CI_FULL=1 runs them): for tests of
+    logic that does not depend on the template. The update itself runs for every
+    template in the default run (changes applied, plain `copier update`)."""
+    return [
+        pytest.param(framework, marks=() if number == 0 else (pytest.mark.slow,))
+        for number, framework in enumerate(frameworks)
+    ]
+
+
 # --- 1. non-overlapping changes -------------------------------------------------------------
 
 
@@ -175,7 +186,7 @@ def assert_no_secret_recorded(project: Path) -> None:
 # --- 2. overlapping changes -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize("framework", first_quick(FRAMEWORKS))
 def test_an_overlapping_change_is_a_reported_conflict_and_nothing_is_lost(
     tmp_path: Path, env: dict[str, str], framework: str
 ) -> None:
@@ -399,7 +410,7 @@ def _stage(project: Path) -> None:
     git(project, "add", "update_demo/changelog.txt")
 
 
-@pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize("framework", first_quick(FRAMEWORKS))
 def test_updating_a_dirty_tree_exits_2_and_changes_nothing(
     tmp_path: Path, env: dict[str, str], framework: str
 ) -> None:
