@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import math
 import secrets
 import sys
 import time
@@ -46,8 +47,7 @@ def _websocket_checks() -> Any:
 def percentile(values: list[float], fraction: float) -> float:
     """The nearest-rank percentile: the smallest value at or above `fraction` of them."""
     ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * fraction // 1))  # ceil without floats drifting
-    return ordered[int(rank) - 1]
+    return ordered[max(1, math.ceil(len(ordered) * fraction)) - 1]
 
 
 async def room_latencies(url: str, clients: int, messages: int) -> tuple[list[float], int]:
