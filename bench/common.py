@@ -226,6 +226,13 @@ def clean_environ(scratch: Path, uv_dir: Path) -> dict[str, str]:
     return env
 
 
+def path_without_uv(path: str) -> str:
+    """PATH minus every directory that holds a `uv`, so that the generator finds none and
+    leaves the lock step to the caller."""
+    kept = [d for d in path.split(os.pathsep) if d and not (Path(d) / "uv").exists()]
+    return os.pathsep.join(kept)
+
+
 def tail(text: str, lines: int = 30) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 

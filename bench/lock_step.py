@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import shutil
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from common import (  # after the path above
     clean_environ,
     load_average,
     median,
+    path_without_uv,
     seconds,
 )
 from run import RESULTS, machine, stamp_now, table, write_results
@@ -48,19 +48,13 @@ STEPS = ("generate", "uv sync", "tests")
 WAYS = ("with lock", "without lock")
 
 
-def _path_without_uv(path: str) -> str:
-    """PATH minus every directory that holds a `uv`, so that the generator finds none."""
-    kept = [d for d in path.split(os.pathsep) if d and not (Path(d) / "uv").exists()]
-    return os.pathsep.join(kept)
-
-
 def green(ctx: Context, framework: str, way: str, label: str) -> dict[str, float]:
     """One project to green tests; the wall-clock seconds of each step."""
     dest = ctx.workdir("lock", label) / PROJECT_DIR_NAME
     tools, env = ctx.tools, ctx.env()
     generate_env = dict(env)
     if way == "without lock":
-        generate_env["PATH"] = _path_without_uv(env["PATH"])
+        generate_env["PATH"] = path_without_uv(env["PATH"])
     generate = ctx.timed(
         [tools.new_project, str(dest), "--framework", framework, "--defaults"], env=generate_env
     )
