@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import green
 from common import (
@@ -39,6 +39,9 @@ from common import (
     wait_until_ready,
 )
 
+if TYPE_CHECKING:
+    from generator.catalog import Service
+
 GOAL = 0.98  # the project serves at least 0.98x the minimal app's requests per second
 CONNECTIONS = 16
 START_TIMEOUT = 90.0
@@ -52,6 +55,9 @@ SERVE_SCRIPT_SERVERS = {
     "sanic": "sanic {spec} --no-motd --no-access-logs",
     "tornado": "python -m guide_tornado",
 }
+# The guide app a pairing's server is measured against, by the service's name (a
+# template's own server is measured against the guide app named after the template).
+GUIDE_APP_OF_SERVICE = {"django": "django", "service": "fastapi"}
 # An application spec in a server command, e.g. `app:app` or `config.asgi:application`.
 _APP_SPEC = re.compile(r"(?<![\w.{/])([A-Za-z_][\w.]*):([A-Za-z_]\w*)\b")
 
@@ -197,32 +203,73 @@ def run(ctx: Context) -> Section:
 def _framework(
     ctx: Context, framework: str, duration: int, rounds: int, section: Section
 ) -> dict[str, object]:
+    """Each server of the project against the guide's minimal app of its framework."""
     from generator.catalog import TEMPLATES
 
     template = TEMPLATES[framework]
     project = green.project(ctx, framework)
-    minimal_serve, minimal_env = minimal_command(template.serve, framework, project)
-    env = ctx.env(
-        SECRET_KEY=secrets.token_urlsafe(50),
-        PYTHONPATH=str(APPS_DIR),
-        **template.serve_env,
-    )
-    logs = ctx.workdir("served", framework)
+    data: dict[str, object] = {}
     # The development .env is not deployed (.dockerignore): production runs without it.
-    with set_aside(project / ".env"), contextlib.ExitStack() as stack:
-        ctx.run(["sh", "-c", template.migrate], cwd=project, env=env)
+    with set_aside(project / ".env"):
+        env = ctx.env(SECRET_KEY=secrets.token_urlsafe(50), PYTHONPATH=str(APPS_DIR))
+        ctx.run(["sh", "-c", template.migrate], cwd=project, env={**env, **template.serve_env})
+        for service in template.services:
+            subject = framework if len(template.services) == 1 else f"{framework}: {service.name}"
+            guide = GUIDE_APP_OF_SERVICE.get(service.name, framework)
+            try:
+                data[service.name] = _service(
+                    ctx,
+                    service,
+                    guide,
+                    project,
+                    {**env, **service.serve_env},
+                    subject,
+                    duration,
+                    rounds,
+                    section,
+                )
+            except BenchError as error:
+                section.rows.append(
+                    Row(
+                        "served /hello",
+                        subject,
+                        "failed",
+                        "",
+                        None,
+                        f">= {GOAL}x",
+                        False,
+                        str(error),
+                    )
+                )
+    return data
+
+
+def _service(
+    ctx: Context,
+    service: Service,
+    guide: str,
+    project: Path,
+    env: dict[str, str],
+    subject: str,
+    duration: int,
+    rounds: int,
+    section: Section,
+) -> dict[str, object]:
+    minimal_serve, minimal_env = minimal_command(service.serve, guide, project)
+    logs = ctx.workdir("served", subject.replace(": ", "-"))
+    with contextlib.ExitStack() as stack:
         servers = [
-            stack.enter_context(serve("project", template.serve, project, env, logs)),
+            stack.enter_context(serve("project", service.serve, project, env, logs)),
             stack.enter_context(
                 serve("minimal", minimal_serve, project, {**env, **minimal_env}, logs)
             ),
         ]
         for server in servers:
-            wait_ready(server, template.hello_path, template.hello_json)
+            wait_ready(server, service.hello_path, service.hello_json)
         for server in servers:  # warm-up: imports, caches, connection pools
-            wrk(ctx, server.url + template.hello_path, 1)
+            wrk(ctx, server.url + service.hello_path, 1)
         project_side, minimal_side = (
-            Side(server.name, server.url + template.hello_path, server.process.pid)
+            Side(server.name, server.url + service.hello_path, server.process.pid)
             for server in servers
         )
         result = compare(ctx, project_side, minimal_side, duration, rounds)
@@ -236,7 +283,7 @@ def _framework(
     section.rows.append(
         Row(
             benchmark="served /hello",
-            subject=framework,
+            subject=subject,
             measured=result.measured("project"),
             baseline=f"{result.measured('minimal')} (minimal app)",
             ratio=ratio,
@@ -246,7 +293,7 @@ def _framework(
         )
     )
     return {
-        "serve": template.serve,
+        "serve": service.serve,
         "minimal_serve": minimal_serve,
         "minimal_env": minimal_env,
         **result.data(),

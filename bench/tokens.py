@@ -162,7 +162,9 @@ def _framework(
         f"{rounds} alternating rounds of {duration} s, {served.CONNECTIONS} connections; "
         f"{result.cpu_note('token', 'anonymous')}; a forged token answered {forged_status}"
     )
-    if forged_status != 401:
+    reads_token = forged_status == 401
+    if not reads_token:
+        # Reading the list is open there and the token is not even looked at: no goal applies.
         note += " (the route does not check the token: the ratio measures nothing)"
     if any(errors.values()):
         note += f"; errors {errors}"
@@ -173,8 +175,8 @@ def _framework(
             measured=result.measured("token"),
             baseline=f"{result.measured('anonymous')} (anonymous)",
             ratio=ratio,
-            goal=f">= {GOAL}x",
-            met=ratio >= GOAL and forged_status == 401 and not any(errors.values()),
+            goal=f">= {GOAL}x" if reads_token else "",
+            met=ratio >= GOAL and not any(errors.values()) if reads_token else None,
             note=note,
         )
     )

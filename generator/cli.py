@@ -169,7 +169,6 @@ def create(
             given["framework"] = advisor.recommend(needs).recommended
         _check_answers(questions, given, dest, defaults=defaults)
         render.check_destination(dest.absolute())
-        source, vcs_ref, plain_copy = _template_version(source, vcs_ref)
         if not defaults:
             from generator import prompts
 
@@ -177,6 +176,9 @@ def create(
             if "framework" not in given:
                 given["framework"], needs = prompts.choose_framework(needs)
                 _check_answers(questions, given, dest, defaults=defaults)
+        # After the first questions: on first use the store is built (a second or more),
+        # and the person should not wait for it to see the first question.
+        source, vcs_ref, plain_copy = _template_version(source, vcs_ref)
         project = render.render_project(
             dest,
             src_path=source,
