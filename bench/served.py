@@ -192,12 +192,12 @@ def run(ctx: Context) -> Section:
         try:
             section.data[framework] = _framework(ctx, framework, duration, rounds, section)
         except BenchError as error:
-            section.rows.append(
-                Row(
-                    "served /hello", framework, "failed", "", None, f">= {GOAL}x", False, str(error)
-                )
-            )
+            section.rows.append(_failed(framework, error))
     return section
+
+
+def _failed(subject: str, error: BenchError) -> Row:
+    return Row("served /hello", subject, "failed", "", None, f">= {GOAL}x", False, str(error))
 
 
 def _framework(
@@ -228,19 +228,8 @@ def _framework(
                     rounds,
                     section,
                 )
-            except BenchError as error:
-                section.rows.append(
-                    Row(
-                        "served /hello",
-                        subject,
-                        "failed",
-                        "",
-                        None,
-                        f">= {GOAL}x",
-                        False,
-                        str(error),
-                    )
-                )
+            except BenchError as error:  # the project's other servers are still measured
+                section.rows.append(_failed(subject, error))
     return data
 
 

@@ -176,7 +176,7 @@ def _framework(
             baseline=f"{result.measured('anonymous')} (anonymous)",
             ratio=ratio,
             goal=f">= {GOAL}x" if reads_token else "",
-            met=ratio >= GOAL and not any(errors.values()) if reads_token else None,
+            met=(ratio >= GOAL and not any(errors.values())) if reads_token else None,
             note=note,
         )
     )
